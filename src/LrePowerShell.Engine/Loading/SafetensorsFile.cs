@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using LrePowerShell.Engine.Errors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LrePowerShell.Engine.Loading;
+
+/// <summary>One entry of a safetensors header.</summary>
+public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, long Begin, long End);
+
+/// <summary>
+/// A safetensors file: the header is parsed and every entry checked against the file before any
+/// tensor is touched (a hostile or truncated file fails here with the file named). Tensors are
+/// memory-mapped copy-on-write (<c>torch.from_file(shared: false)</c> is a MAP_PRIVATE mapping), so
+/// loading costs no second copy of the weights and read-only files work.
+/// </summary>
+public sealed class SafetensorsFile : IDisposable
+{
+    private const long MaxHeaderBytes = 100_000_000;   // the format's own limit
+    private readonly Dictionary<ScalarType, Tensor> _mappings = new();
+    private readonly long _dataStart;
+    private readonly long _fileLength;
+
+    public string Path { get; }
+    public IReadOnlyDictionary<string, SafetensorsEntry> Entries { get; }
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    private SafetensorsFile(string path, long dataStart, long fileLength,
+        Dictionary<string, SafetensorsEntry> entries, Dictionary<string, string> metadata)
+    {
+        Path = path; _dataStart = dataStart; _fileLength = fileLength; Entries = entries; Metadata = metadata;
+    }
+
+    public static SafetensorsFile Open(string path)
+    {
+        if (!File.Exists(path))
+            throw new LreException("WeightsFileMissing", LreErrorKind.NotFound, $"The weights file '{path}' does not exist.");
+        long length = new FileInfo(path).Length;
+        if (length < 8) throw Invalid(path, $"the file is {length} bytes long, shorter than the 8-byte header length");
+        byte[] lenBytes = new byte[8];
+        using (var fs = File.OpenRead(path)) fs.ReadExactly(lenBytes);
+        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
+        if (headerLen > MaxHeaderBytes || 8 + (long)headerLen > length)
+            throw Invalid(path, $"the header length {headerLen} points outside the file ({length} bytes): the file is truncated or not safetensors");
+        byte[] header = new byte[headerLen];
+        using (var fs = File.OpenRead(path)) { fs.Position = 8; fs.ReadExactly(header); }
+
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(header); }
+        catch (JsonException ex) { throw Invalid(path, $"the header is not JSON ({ex.Message})"); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Invalid(path, "the header is not a JSON object");
+            long dataLength = length - 8 - (long)headerLen;
+            var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                if (prop.Name == "__metadata__")
+                {
+                    if (prop.Value.ValueKind == JsonValueKind.Object)
+                        foreach (var m in prop.Value.EnumerateObject())
+                            metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                    continue;
+                }
+                entries[prop.Name] = ParseEntry(path, prop.Name, prop.Value, dataLength);
+            }
+            return new SafetensorsFile(path, 8 + (long)headerLen, length, entries, metadata);
+        }
+    }
+
+    private static SafetensorsEntry ParseEntry(string path, string name, JsonElement e, long dataLength)
+    {
+        try
+        {
+            string dtype = e.GetProperty("dtype").GetString() ?? "";
+            long[] shape = e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            var offsets = e.GetProperty("data_offsets").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            if (offsets.Length != 2) throw Invalid(path, $"tensor '{name}' has {offsets.Length} data_offsets, not 2");
+            long begin = offsets[0], end = offsets[1];
+            if (begin < 0 || end < begin || end > dataLength)
+                throw Invalid(path, $"tensor '{name}' has data_offsets [{begin}, {end}] outside the {dataLength}-byte data section (truncated file?)");
+            if (shape.Any(s => s < 0)) throw Invalid(path, $"tensor '{name}' has a negative dimension");
+            int size = ElementSize(dtype);
+            if (size > 0)
+            {
+                long count = 1;
+                foreach (var s in shape) count = checked(count * s);
+                if (checked(count * size) != end - begin)
+                    throw Invalid(path, $"tensor '{name}' is {dtype} [{string.Join(", ", shape)}] = {count * size} bytes, but its data_offsets span {end - begin} bytes");
+            }
+            return new SafetensorsEntry(name, dtype, shape, begin, end);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw Invalid(path, $"tensor '{name}' has a malformed header entry ({ex.Message})");
+        }
+    }
+
+    /// <summary>Bytes per element of a safetensors dtype, or 0 when this module cannot read it.</summary>
+    public static int ElementSize(string dtype) => dtype switch
+    {
+        "F64" or "I64" or "U64" => 8,
+        "F32" or "I32" or "U32" => 4,
+        "F16" or "BF16" or "I16" or "U16" => 2,
+        "I8" or "U8" or "BOOL" => 1,
+        _ => 0,
+    };
+
+    public static ScalarType? ToScalarType(string dtype) => dtype switch
+    {
+        "F64" => ScalarType.Float64, "F32" => ScalarType.Float32, "F16" => ScalarType.Float16, "BF16" => ScalarType.BFloat16,
+        "I64" => ScalarType.Int64, "I32" => ScalarType.Int32, "I16" => ScalarType.Int16, "I8" => ScalarType.Int8,
+        "U8" => ScalarType.Byte, "BOOL" => ScalarType.Bool,
+        _ => null,
+    };
+
+    /// <summary>The tensor, on the CPU in the file's dtype. It shares memory with the mapping: callers
+    /// must not write into it (copy-on-write would keep the change private, but it wastes memory).</summary>
+    public Tensor Read(string name)
+    {
+        var e = Entries[name];
+        var dtype = ToScalarType(e.DType) ?? throw Invalid(Path, $"tensor '{name}' has dtype {e.DType}, which this module cannot read");
+        int size = ElementSize(e.DType);
+        long absolute = _dataStart + e.Begin, count = (e.End - e.Begin) / size;
+        if (absolute % size == 0)
+        {
+            if (!_mappings.TryGetValue(dtype, out var whole))
+            {
+                torch.Tensor mapped = torch.from_file(Path, shared: false, size: _fileLength / size, dtype: dtype);
+                _mappings[dtype] = whole = mapped;
+            }
+            return whole.narrow(0, absolute / size, count).view(e.Shape);
+        }
+        // An offset that is not a multiple of the element size cannot be viewed through a typed
+        // mapping (only non-standard writers produce it): read the bytes into a fresh tensor.
+        var t = torch.empty(e.Shape, dtype);
+        using (var fs = File.OpenRead(Path))
+        {
+            fs.Position = absolute;
+            fs.ReadExactly(t.bytes);      // the span is the tensor's own CPU memory
+        }
+        return t;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _mappings.Values) t.Dispose();
+        _mappings.Clear();
+    }
+
+    internal static LreException Invalid(string path, string why) =>
+        new("SafetensorsInvalid", LreErrorKind.InvalidData, $"'{path}' is not a valid safetensors file: {why}.");
+
+    /// <summary>Writes CPU tensors as a safetensors file with a padded header (call inside a DisposeScope:
+    /// the contiguous copies it may make are left to it).</summary>
+    public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var list = tensors.Select(t => (t.Name, Tensor: t.Tensor.contiguous())).ToList();
+        var sb = new StringBuilder("{");
+        sb.Append("\"__metadata__\":").Append(JsonSerializer.Serialize(metadata ?? new Dictionary<string, string> { ["format"] = "pt" }));
+        long offset = 0;
+        foreach (var (name, t) in list)
+        {
+            long bytes = t.NumberOfElements * t.ElementSize;
+            sb.Append(',').Append(JsonSerializer.Serialize(name)).Append(":{\"dtype\":\"").Append(DTypeName(t.dtype))
+              .Append("\",\"shape\":[").Append(string.Join(",", t.shape)).Append("],\"data_offsets\":[")
+              .Append(offset).Append(',').Append(offset + bytes).Append("]}");
+            offset += bytes;
+        }
+        sb.Append('}');
+        while ((8 + Encoding.UTF8.GetByteCount(sb.ToString())) % 8 != 0) sb.Append(' ');
+        byte[] header = Encoding.UTF8.GetBytes(sb.ToString());
+        using var fs = File.Create(path);
+        Span<byte> len = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
+        fs.Write(len);
+        fs.Write(header);
+        foreach (var (_, t) in list)
+        {
+            fs.Write(t.bytes);
+        }
+    }
+
+    private static string DTypeName(ScalarType t) => t switch
+    {
+        ScalarType.Float64 => "F64", ScalarType.Float32 => "F32", ScalarType.Float16 => "F16", ScalarType.BFloat16 => "BF16",
+        ScalarType.Int64 => "I64", ScalarType.Int32 => "I32", ScalarType.Int16 => "I16", ScalarType.Int8 => "I8",
+        ScalarType.Byte => "U8", ScalarType.Bool => "BOOL",
+        _ => throw new ArgumentException($"dtype {t} has no safetensors name"),
+    };
+}

@@ -1,0 +1,200 @@
+using LrePowerShell.Engine.Architectures;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LrePowerShell.Engine.Modeling;
+
+/// <summary>What one forward pass should do beyond the plain logits.</summary>
+public sealed class ForwardOptions
+{
+    /// <summary>[B, T] 1 for real tokens, 0 for (left) padding; null when every row is full.</summary>
+    public Tensor? AttentionMask { get; init; }
+    public ResidualHooks? Hooks { get; init; }
+    public KvCache? Cache { get; init; }
+    /// <summary>Stop after the deepest hooked layer and return no logits (hidden-state reads).</summary>
+    public bool StopAtDeepestHook { get; init; }
+    /// <summary>Compute logits at the last position only.</summary>
+    public bool LastPositionOnly { get; init; }
+}
+
+/// <summary>
+/// The one decoder behind every supported architecture, configured by a <see cref="DecoderSpec"/>
+/// the way HF's modeling files read: embeddings → blocks (each hookable) → final norm → head.
+/// </summary>
+public sealed class Decoder
+{
+    private readonly DecoderSpec _s;
+    private readonly ModelWeights _w;
+    private readonly float[]? _globalInvFreq, _localInvFreq;
+
+    public Decoder(DecoderSpec spec, ModelWeights weights)
+    {
+        _s = spec; _w = weights;
+        if (spec.Rope != RopeKind.None)
+        {
+            _globalInvFreq = Rope.InverseFrequencies(spec.GlobalRope!, spec.RotaryDim);
+            _localInvFreq = spec.LocalRope is null ? _globalInvFreq : Rope.InverseFrequencies(spec.LocalRope, spec.RotaryDim);
+        }
+    }
+
+    /// <summary>Runs <paramref name="inputIds"/> [B, T]. Returns logits [B, T or 1, V] in fp32, or null
+    /// when <see cref="ForwardOptions.StopAtDeepestHook"/> ended the pass early.</summary>
+    public Tensor? Forward(Tensor inputIds, ForwardOptions? options = null)
+    {
+        options ??= new ForwardOptions();
+        using var scope = NewDisposeScope();
+        long batch = inputIds.shape[0], steps = inputIds.shape[1];
+        long past = options.Cache?.Length ?? 0;
+        var device = _w.Embedding.device;
+
+        // Padding mask over all key positions (cached + new) and position ids from it.
+        Tensor? keyMask = options.AttentionMask;
+        if (options.Cache is { } cache)
+        {
+            if (cache.AttentionMask is not null || keyMask is not null)
+            {
+                var pastMask = cache.AttentionMask ?? ones(batch, past, dtype: ScalarType.Int64, device: device);
+                var newMask = keyMask ?? ones(batch, steps, dtype: ScalarType.Int64, device: device);
+                keyMask = cat(new[] { pastMask.to(ScalarType.Int64), newMask.to(ScalarType.Int64) }, 1);
+                cache.AttentionMask?.Dispose();
+                cache.AttentionMask = keyMask.alias().DetachFromDisposeScope();
+            }
+        }
+        Tensor positions = keyMask is null
+            ? arange(past, past + steps, dtype: ScalarType.Int64, device: device).unsqueeze(0).expand(batch, steps)
+            : (keyMask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).narrow(1, past, steps);
+
+        var x = Lookup(_w.Embedding, inputIds);
+        if (_s.LearnedPositions) x = x + Lookup(_w.PositionEmbedding!, positions);
+        if (_s.ScaleEmbeddings)
+            x = x * tensor(Math.Sqrt(_s.HiddenSize), dtype: ScalarType.Float64).to(x.dtype);   // √hidden rounded to the compute dtype, as HF
+
+        if (options.Hooks is { } h) x = h.OnBlockOutput(ResidualHooks.EmbeddingLayer, x);
+
+        var (cosG, sinG, cosL, sinL) = RopeTables(positions);
+        var fullMask = AttentionBias(batch, steps, past, keyMask, null, device);
+        var slidingMask = _s.SlidingWindow is { } window && _s.SlidingLayers.Any(b => b)
+            ? AttentionBias(batch, steps, past, keyMask, window, device) : fullMask;
+
+        int last = options.StopAtDeepestHook && options.Hooks is { } h0 ? h0.DeepestLayer : _s.LayerCount - 1;
+        for (int i = 0; i <= last && i < _s.LayerCount; i++)
+        {
+            bool sliding = _s.SlidingLayers[i];
+            x = Block(i, x, sliding ? slidingMask : fullMask, sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache);
+            if (options.Hooks is { } hooks) x = hooks.OnBlockOutput(i, x);
+        }
+        options.Cache?.Advance(steps);
+        if (options.StopAtDeepestHook) return null;
+
+        if (options.LastPositionOnly) x = x.narrow(1, steps - 1, 1);
+        var logits = Logits(x);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rows of a [N, D] table for ids [B, T]: [B, T, D].</summary>
+    private static Tensor Lookup(Tensor table, Tensor ids) =>
+        table.index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
+
+    /// <summary>Final norm, head and final soft-capping of block outputs [.., D]; fp32 logits.</summary>
+    public Tensor Logits(Tensor blockOutput)
+    {
+        using var scope = NewDisposeScope();
+        var normed = Norms.Apply(blockOutput, _w.FinalNorm, _s.Norm, _s.NormEps);
+        var logits = _w.Head.Forward(normed).to(ScalarType.Float32);
+        if (_s.FinalSoftcap is { } cap) logits = (logits / cap).tanh() * cap;
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The final norm alone (what HF's last hidden state is).</summary>
+    public Tensor FinalNorm(Tensor blockOutput) => Norms.Apply(blockOutput, _w.FinalNorm, _s.Norm, _s.NormEps);
+
+    private (Tensor? CosG, Tensor? SinG, Tensor? CosL, Tensor? SinL) RopeTables(Tensor positions)
+    {
+        if (_globalInvFreq is null) return (null, null, null, null);
+        var (cg, sg) = Rope.Angles(_globalInvFreq, positions);
+        if (ReferenceEquals(_localInvFreq, _globalInvFreq)) return (cg, sg, cg, sg);
+        var (cl, sl) = Rope.Angles(_localInvFreq!, positions);
+        return (cg, sg, cl, sl);
+    }
+
+    /// <summary>Additive fp32 mask [B, 1, T, past+T]: 0 where query t may see key j (causal, inside the
+    /// window W: j > t − W, not padding), a large negative number elsewhere (not −inf, so a padded
+    /// query row stays finite, as in HF).</summary>
+    private static Tensor AttentionBias(long batch, long steps, long past, Tensor? keyMask, int? window, Device device)
+    {
+        var q = arange(past, past + steps, dtype: ScalarType.Int64, device: device).unsqueeze(1);
+        var k = arange(0, past + steps, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var allowed = k.le(q);
+        if (window is { } w) allowed = allowed.logical_and(k.gt(q - w));
+        var allowedB = allowed.unsqueeze(0).unsqueeze(0);                         // [1, 1, T, K]
+        if (keyMask is not null) allowedB = allowedB.logical_and(keyMask.to(ScalarType.Bool).view(batch, 1, 1, past + steps));
+        return zeros(1, dtype: ScalarType.Float32, device: device).masked_fill(allowedB.logical_not(), float.MinValue)
+            .expand(batch, 1, steps, past + steps);
+    }
+
+    private Tensor Block(int i, Tensor x, Tensor mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    {
+        var w = _w.Layers[i];
+        var h = Norms.Apply(x, w.AttnNorm, _s.Norm, _s.NormEps);
+        var attn = Attention(i, w, h, mask, cos, sin, cache);
+        switch (_s.Layout)
+        {
+            case BlockLayout.Parallel:
+                return x + attn + Mlp(w, h);
+            case BlockLayout.Sandwich:
+                x = x + Norms.Apply(attn, w.PostAttnNorm!, _s.Norm, _s.NormEps);
+                var m = Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps));
+                return x + Norms.Apply(m, w.PostMlpNorm!, _s.Norm, _s.NormEps);
+            default:
+                x = x + attn;
+                return x + Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps));
+        }
+    }
+
+    private Tensor Mlp(LayerWeights w, Tensor h)
+    {
+        if (w.Gate is not null) return w.Down.Forward(Activate(w.Gate.Forward(h)) * w.Up.Forward(h));
+        return w.Down.Forward(Activate(w.Up.Forward(h)));
+    }
+
+    private Tensor Activate(Tensor x) => _s.Activation == Activation.Silu
+        ? nn.functional.silu(x)
+        : nn.functional.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh);
+
+    private Tensor Attention(int layer, LayerWeights w, Tensor h, Tensor mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    {
+        long b = h.shape[0], t = h.shape[1];
+        int heads = _s.HeadCount, kvHeads = _s.KvHeadCount, hd = _s.HeadDim;
+        Tensor q, k, v;
+        if (w.Qkv is not null)
+        {
+            var parts = w.Qkv.Forward(h).split(new long[] { heads * hd, kvHeads * hd, kvHeads * hd }, -1);
+            (q, k, v) = (parts[0], parts[1], parts[2]);
+        }
+        else (q, k, v) = (w.Q!.Forward(h), w.K!.Forward(h), w.V!.Forward(h));
+
+        q = q.view(b, t, heads, hd).transpose(1, 2);                               // [B, H, T, hd]
+        k = k.view(b, t, kvHeads, hd).transpose(1, 2);
+        v = v.view(b, t, kvHeads, hd).transpose(1, 2);
+        if (w.QNorm is not null) q = Norms.Apply(q, w.QNorm, _s.Norm, _s.NormEps);   // per head, before RoPE
+        if (w.KNorm is not null) k = Norms.Apply(k, w.KNorm, _s.Norm, _s.NormEps);
+        if (cos is not null)
+        {
+            q = Rope.Apply(q, cos, sin!, _s.Rope, _s.RotaryDim);
+            k = Rope.Apply(k, cos, sin!, _s.Rope, _s.RotaryDim);
+        }
+        if (cache is not null) (k, v) = cache.Append(layer, k, v);
+        if (kvHeads != heads)
+        {
+            k = k.repeat_interleave(heads / kvHeads, 1);                           // GQA: each kv head serves heads/kv query heads
+            v = v.repeat_interleave(heads / kvHeads, 1);
+        }
+
+        // Scores in fp32 (GPT-J upcasts q·k; softmax is fp32 everywhere in HF), probabilities cast back.
+        var scores = q.matmul(k.transpose(2, 3)).to(ScalarType.Float32) * _s.AttentionScale;
+        if (_s.AttnSoftcap is { } cap) scores = (scores / cap).tanh() * cap;        // before the mask
+        var probs = (scores + mask).softmax(-1).to(v.dtype);
+        var o = probs.matmul(v).transpose(1, 2).reshape(b, t, heads * hd);
+        return w.O.Forward(o);
+    }
+}

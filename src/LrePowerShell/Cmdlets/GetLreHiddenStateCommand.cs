@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using LrePowerShell.Engine;
+using LrePowerShell.Engine.Errors;
+
+namespace LrePowerShell.Cmdlets;
+
+/// <summary>Reads the residual stream (block outputs, before the final norm) of prompts.</summary>
+[Cmdlet(VerbsCommon.Get, "LreHiddenState")]
+[OutputType(typeof(LreHiddenState))]
+public sealed class GetLreHiddenStateCommand : LreCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public LreModel Model { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [AllowEmptyString]
+    public string[] Prompt { get; set; } = Array.Empty<string>();
+
+    /// <summary>Block indices or module names (<c>15</c>, <c>transformer.h.15</c>).</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    public object[] Layer { get; set; } = Array.Empty<object>();
+
+    /// <summary><c>Last</c> (default), <c>SubjectLast</c> (with -Subject), <c>All</c>, or a token index (negative from the end).</summary>
+    [Parameter]
+    public string Position { get; set; } = "Last";
+
+    [Parameter]
+    public string? Subject { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Run(Prompt, () =>
+        {
+            var engine = Model.Engine;
+            engine.ThrowIfDisposed();
+            var layers = Layer.Select(l => engine.ResolveBlock(l is PSObject p ? p.BaseObject : l)).ToArray();
+            foreach (var r in engine.HiddenStates(Prompt, layers, ParsePosition(), Stopping))
+                WriteObject(new LreHiddenState { Prompt = r.Prompt, Layer = r.Layer, LayerName = r.LayerName, Position = r.Position, TokenId = r.TokenId, Token = r.Token, Vector = r.Vector });
+        });
+    }
+
+    private PositionSelector ParsePosition()
+    {
+        if (string.Equals(Position, "Last", StringComparison.OrdinalIgnoreCase)) return PositionSelector.Last;
+        if (string.Equals(Position, "All", StringComparison.OrdinalIgnoreCase)) return PositionSelector.All;
+        if (string.Equals(Position, "SubjectLast", StringComparison.OrdinalIgnoreCase))
+            return string.IsNullOrEmpty(Subject)
+                ? throw new LreException("SubjectRequired", LreErrorKind.InvalidArgument, "-Position SubjectLast needs -Subject.")
+                : PositionSelector.SubjectLast(Subject);
+        if (int.TryParse(Position, out int index)) return PositionSelector.At(index);
+        throw new LreException("PositionInvalid", LreErrorKind.InvalidArgument,
+            $"-Position '{Position}' is not understood: use Last, SubjectLast, All or a token index.");
+    }
+}
