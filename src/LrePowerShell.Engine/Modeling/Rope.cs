@@ -65,7 +65,7 @@ internal static class Rope
             // pairs (2i, 2i+1): GPT-J's rotate_every_two with cos, sin repeated element-wise
             var c = cos.repeat_interleave(2, -1);
             var s = sin.repeat_interleave(2, -1);
-            var pairs = xf.unflatten(-1, new long[] { rotaryDim / 2, 2 });
+            var pairs = xf.unflatten(xf.dim() - 1, new long[] { rotaryDim / 2, 2 });
             var rotateEveryTwo = stack(new[] { pairs.select(-1, 1).neg(), pairs.select(-1, 0) }, -1).flatten(-2);
             rotated = xf * c + rotateEveryTwo * s;
         }

@@ -11,8 +11,7 @@ public sealed record Linear(Tensor Weight, Tensor? Bias, bool InputMajor = false
     {
         if (!InputMajor) return nn.functional.linear(x, Weight, Bias);
         var y = x.matmul(Weight);
-        if (Bias is null) return y;
-        using (y) return y.add_(Bias);
+        return Bias is null ? y : y.add_(Bias);   // in place: y is ours
     }
 }
 
