@@ -13,14 +13,15 @@ public static class ModelOperations
     /// <summary>Prompts per forward pass: large enough to use the matmul units, small enough for memory.</summary>
     public const int BatchSize = 16;
 
+    /// <summary>Encodes a prompt. An empty prompt is fine where the tokenizer adds a BOS (the model
+    /// then predicts from BOS alone, as run.c does); without one there is nothing to run.</summary>
     public static IReadOnlyList<TokenPiece> Tokenize(this LanguageModel model, string prompt)
     {
         model.ThrowIfDisposed();
-        if (string.IsNullOrEmpty(prompt))
-            throw new LreException("EmptyPrompt", LreErrorKind.InvalidArgument, "The prompt is empty: there is no token to read or predict from.");
-        var tokens = model.Tokenizer.Encode(prompt);
+        var tokens = model.Tokenizer.Encode(prompt ?? "");
         if (tokens.Count == 0)
-            throw new LreException("EmptyPrompt", LreErrorKind.InvalidArgument, $"The prompt '{prompt}' encodes to no tokens.");
+            throw new LreException("EmptyPrompt", LreErrorKind.InvalidArgument,
+                "The prompt is empty and this tokenizer adds no BOS token: there is no token to read or predict from.");
         return tokens;
     }
 
@@ -118,7 +119,17 @@ public static class ModelOperations
             generated.Add(id);
             next = new long[] { id };
         }
-        return new GenerationResult(prompt, model.Tokenizer.Decode(generated), generated.ToArray());
+        return new GenerationResult(prompt, NewText(model, tokens, generated), generated.ToArray());
+    }
+
+    /// <summary>The text the new ids add to the prompt: decode(prompt + new) minus decode(prompt), so a
+    /// word-initial space survives (decoding the new ids alone would drop SentencePiece's leading space).</summary>
+    private static string NewText(LanguageModel model, IReadOnlyList<TokenPiece> prompt, List<int> generated)
+    {
+        var promptIds = prompt.Skip(model.Tokenizer.AddsBos ? 1 : 0).Select(t => t.Id).ToList();
+        string before = model.Tokenizer.Decode(promptIds);
+        string all = model.Tokenizer.Decode(promptIds.Concat(generated).ToList());
+        return all.StartsWith(before, StringComparison.Ordinal) ? all[before.Length..] : model.Tokenizer.Decode(generated);
     }
 
     /// <summary>The text of one token as the tokenizer decodes it alone ("" for padded vocabulary rows).</summary>

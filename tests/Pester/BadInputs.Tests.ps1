@@ -2,7 +2,10 @@
 # a model loaded before the failure still answers afterwards.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    if ($script:Shared) { $script:Good = Import-LreModel -Path (Get-FixturePath 'llama') }
+    if ($script:Shared) {
+        $script:Good = Import-LreModel -Path (Get-FixturePath 'llama')
+        $script:NoBos = Import-LreModel -Path (Get-FixturePath 'qwen2')   # its tokenizer adds no BOS
+    }
 
     # The error id of a failing command, after checking the session still works.
     function Get-FailureId([scriptblock]$Body) {
@@ -14,7 +17,7 @@ BeforeAll {
     function New-BadFixture([string]$Name) { Copy-Fixture 'llama' (Join-Path $TestDrive $Name) }
     function Get-ModelFile([string]$Folder) { Join-Path $Folder 'model.safetensors' }
 }
-AfterAll { if ($script:Good) { $script:Good.Dispose() } }
+AfterAll { if ($script:Good) { $script:Good.Dispose(); $script:NoBos.Dispose() } }
 
 Describe 'Import-LreModel bad inputs' {
     BeforeEach { if (-not $script:Shared) { Set-ItResult -Skipped -Because $script:NoSharedReason } }
@@ -127,12 +130,17 @@ Describe 'Bad arguments to a loaded model' {
     It 'a module that is not a block' {
         (Get-FailureId { Get-LreHiddenState -Model $script:Good -Prompt 'Hello' -Layer 'model.norm' }).FullyQualifiedErrorId | Should -BeLike 'LayerNotABlock,*'
     }
-    It 'an empty prompt: <Cmd>' -ForEach @(
-        @{ Cmd = 'Get-LrePrediction'; Body = { Get-LrePrediction -Model $script:Good -Prompt '' } },
-        @{ Cmd = 'Get-LreHiddenState'; Body = { Get-LreHiddenState -Model $script:Good -Prompt '' -Layer 0 } },
-        @{ Cmd = 'Invoke-LreGeneration'; Body = { Invoke-LreGeneration -Model $script:Good -Prompt '' } },
-        @{ Cmd = 'ConvertTo-LreToken'; Body = { ConvertTo-LreToken -Model $script:Good -Text '' } }) {
+    It 'an empty prompt to a model without BOS: <Cmd>' -ForEach @(
+        @{ Cmd = 'Get-LrePrediction'; Body = { Get-LrePrediction -Model $script:NoBos -Prompt '' } },
+        @{ Cmd = 'Get-LreHiddenState'; Body = { Get-LreHiddenState -Model $script:NoBos -Prompt '' -Layer 0 } },
+        @{ Cmd = 'Invoke-LreGeneration'; Body = { Invoke-LreGeneration -Model $script:NoBos -Prompt '' } },
+        @{ Cmd = 'ConvertTo-LreToken'; Body = { ConvertTo-LreToken -Model $script:NoBos -Text '' } }) {
         (Get-FailureId $Body).FullyQualifiedErrorId | Should -BeLike 'EmptyPrompt,*'
+    }
+    It 'an empty prompt is BOS alone where the tokenizer adds one (as run.c)' {
+        $t = ConvertTo-LreToken -Model $script:Good -Text ''
+        $t.Id | Should -Be 543
+        (Get-LrePrediction -Model $script:Good -Prompt '' -Top 1).Rank | Should -Be 1
     }
     It 'a subject that is not in the prompt' {
         (Get-FailureId { Get-LreHiddenState -Model $script:Good -Prompt 'The capital of France is' -Layer 1 -Position SubjectLast -Subject 'Spain' }).FullyQualifiedErrorId | Should -BeLike 'SubjectNotFound,*'
