@@ -121,33 +121,20 @@ internal sealed class ByteLevelBpeTokenizer : ILreTokenizer
     public string Decode(IReadOnlyList<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var sb = new StringBuilder();
-        var bytes = new List<byte>();
+        var text = new Utf8TextBuilder();
         foreach (var id in ids)
         {
-            if (_addedById.TryGetValue(id, out var added))
-            {
-                Flush();
-                sb.Append(added.Content);
-            }
+            if (_addedById.TryGetValue(id, out var added)) text.Append(added.Content);
             else if (_idToToken.TryGetValue(id, out var tok))
             {
                 foreach (char c in tok)
                 {
-                    if (ByteLevelAlphabet.TryGetByte(c, out var b)) bytes.Add(b);
-                    else { Flush(); sb.Append(c); } // not a byte-level char (a hand-made vocab): keep as is
+                    if (ByteLevelAlphabet.TryGetByte(c, out var b)) text.Append(b);
+                    else text.Append(c); // not a byte-level char (a hand-made vocab): keep as is
                 }
             }
             else throw TokenizerErrors.BadId(id, Size);
         }
-        Flush();
-        return sb.ToString();
-
-        void Flush()
-        {
-            if (bytes.Count == 0) return;
-            sb.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-            bytes.Clear();
-        }
+        return text.ToString();
     }
 }

@@ -290,8 +290,7 @@ internal sealed class SentencePieceBpeTokenizer : ILreTokenizer
     public string Decode(IReadOnlyList<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var sb = new StringBuilder();
-        var bytes = new List<byte>();
+        var sb = new Utf8TextBuilder();
         bool first = true;
         foreach (var id in ids)
         {
@@ -300,11 +299,10 @@ internal sealed class SentencePieceBpeTokenizer : ILreTokenizer
                 || _proto.Pieces[id].Type is SentencePieceType.Control or SentencePieceType.Unknown;
             if (!special && _proto.Pieces[id].Type == SentencePieceType.Byte && ByteOf(id) is byte b)
             {
-                bytes.Add(b);
+                sb.Append(b);
                 first = false;
                 continue;
             }
-            Flush();
             string text = special ? IdToToken(id) ?? "" : _proto.Pieces[id].Piece;
             if (!special)
             {
@@ -315,14 +313,6 @@ internal sealed class SentencePieceBpeTokenizer : ILreTokenizer
             }
             sb.Append(text);
         }
-        Flush();
         return sb.ToString();
-
-        void Flush()
-        {
-            if (bytes.Count == 0) return;
-            sb.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-            bytes.Clear();
-        }
     }
 }

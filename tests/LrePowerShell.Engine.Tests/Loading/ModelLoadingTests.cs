@@ -101,6 +101,28 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     [SharedFact]
+    public void Float16_stored_weights_load_and_convert()
+    {
+        string dir = CopyFixture("llama");
+        string file = Path.Combine(dir, "model.safetensors");
+        using (var scope = NewDisposeScope())
+        {
+            List<(string, Tensor)> half;
+            using (var f = SafetensorsFile.Open(file))
+                half = f.Entries.Keys.Select(n => (n, f.Read(n).to(ScalarType.Float16))).ToList();
+            File.Delete(file);
+            SafetensorsFile.Write(file, half);
+        }
+        using var fromHalf = LanguageModel.Load(dir);
+        Assert.Equal(ScalarType.Float32, fromHalf.DType);
+        using var reference = LanguageModel.Load(SharedData.Fixture("llama"));
+        var a = LastLogits(reference, 543, 267, 294, 265);
+        var b = LastLogits(fromHalf, 543, 267, 294, 265);
+        Assert.Equal(Array.IndexOf(a, a.Max()), Array.IndexOf(b, b.Max()));
+        Assert.True(a.Zip(b).Max(p => Math.Abs(p.First - p.Second)) < 0.05 * a.Max(Math.Abs));
+    }
+
+    [SharedFact]
     public void Float32_weights_are_memory_mapped_not_copied()
     {
         using var m = LanguageModel.Load(SharedData.Fixture("gemma3"));
