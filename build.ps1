@@ -55,7 +55,8 @@ $xunitExit = $LASTEXITCODE
 $x = @{ passed = 0; failed = 0; skipped = 0 }
 if (Test-Path $trx) {
     $c = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-    $x = @{ passed = [int]$c.passed; failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; skipped = [int]$c.notExecuted }
+    # xunit's skips count as total - executed (the trx 'notExecuted' counter stays 0)
+    $x = @{ passed = [int]$c.passed; failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; skipped = [int]$c.total - [int]$c.executed }
 }
 if ($xunitExit -and $x.failed -eq 0) { $x.failed = 1 }   # the run broke before it could count
 
