@@ -28,6 +28,9 @@ public sealed class LanguageModel : IDisposable
     public ScalarType DType { get; }
     public IReadOnlyList<LayerInfo> Layers { get; }
     public long ParameterCount { get; }
+    /// <summary>Identifies the model an operator was estimated on: a hash of config.json and of the
+    /// first embedding row (two checkpoints with one config differ there).</summary>
+    public string Fingerprint { get; }
 
     private LanguageModel(string path, Architecture arch, DecoderSpec spec, ILreTokenizer tokenizer, Decoder decoder,
         Device device, ScalarType dtype, List<Tensor> tensors, IReadOnlyList<LayerInfo> layers)
@@ -35,6 +38,16 @@ public sealed class LanguageModel : IDisposable
         Path = path; Architecture = arch; Spec = spec; Tokenizer = tokenizer; Decoder = decoder;
         Device = device; DType = dtype; _tensors = tensors; Layers = layers;
         ParameterCount = layers.Sum(l => l.ParameterCount);
+        Fingerprint = ComputeFingerprint();
+    }
+
+    private string ComputeFingerprint()
+    {
+        using var scope = NewDisposeScope();
+        var row = Decoder.EmbeddingRow(0).to(ScalarType.Float32).cpu().data<float>().ToArray();
+        var bytes = File.ReadAllBytes(System.IO.Path.Combine(Path, "config.json"))
+            .Concat(row.SelectMany(BitConverter.GetBytes)).ToArray();
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16].ToLowerInvariant();
     }
 
     public string ModelType => Spec.ModelType;

@@ -15,6 +15,10 @@ public sealed class ForwardOptions
     public bool StopAtDeepestHook { get; init; }
     /// <summary>Compute logits at the last position only.</summary>
     public bool LastPositionOnly { get; init; }
+    /// <summary>Start from the given output of block <see cref="ResumeLayer"/> [B, T, D] instead of the
+    /// embeddings: blocks up to it are skipped (their result is known), its hooks still run.</summary>
+    public Tensor? ResumeHidden { get; init; }
+    public int ResumeLayer { get; init; } = -1;
 }
 
 /// <summary>
@@ -64,12 +68,22 @@ public sealed class Decoder
             ? arange(past, past + steps, dtype: ScalarType.Int64, device: device).unsqueeze(0).expand(batch, steps)
             : (keyMask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).narrow(1, past, steps);
 
-        var x = Lookup(_w.Embedding, inputIds);
-        if (_s.LearnedPositions) x = x + Lookup(_w.PositionEmbedding!, positions);
-        if (_s.ScaleEmbeddings)
-            x = x * tensor(Math.Sqrt(_s.HiddenSize), dtype: ScalarType.Float64).to(x.dtype);   // √hidden rounded to the compute dtype, as HF
-
-        if (options.Hooks is { } h) x = h.OnBlockOutput(ResidualHooks.EmbeddingLayer, x);
+        int first = 0;
+        Tensor x;
+        if (options.ResumeHidden is { } resume)
+        {
+            first = options.ResumeLayer + 1;
+            x = resume;
+            if (options.Hooks is { } hr) x = hr.OnBlockOutput(options.ResumeLayer, x);
+        }
+        else
+        {
+            x = Lookup(_w.Embedding, inputIds);
+            if (_s.LearnedPositions) x = x + Lookup(_w.PositionEmbedding!, positions);
+            if (_s.ScaleEmbeddings)
+                x = x * tensor(Math.Sqrt(_s.HiddenSize), dtype: ScalarType.Float64).to(x.dtype);   // √hidden rounded to the compute dtype, as HF
+            if (options.Hooks is { } h) x = h.OnBlockOutput(ResidualHooks.EmbeddingLayer, x);
+        }
 
         var (cosG, sinG, cosL, sinL) = RopeTables(positions);
         var fullMask = AttentionBias(batch, steps, past, keyMask, null, device);
@@ -77,7 +91,7 @@ public sealed class Decoder
             ? AttentionBias(batch, steps, past, keyMask, window, device) : fullMask;
 
         int last = options.StopAtDeepestHook && options.Hooks is { } h0 ? h0.DeepestLayer : _s.LayerCount - 1;
-        for (int i = 0; i <= last && i < _s.LayerCount; i++)
+        for (int i = first; i <= last && i < _s.LayerCount; i++)
         {
             bool sliding = _s.SlidingLayers[i];
             x = Block(i, x, sliding ? slidingMask : fullMask, sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache);
@@ -104,6 +118,12 @@ public sealed class Decoder
         if (_s.FinalSoftcap is { } cap) logits = (logits / cap).tanh() * cap;
         return logits.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Row <paramref name="id"/> of the input embedding.</summary>
+    public Tensor EmbeddingRow(long id) => _w.Embedding[id];
+
+    /// <summary>The unembedding matrix W_U [V, D] (the head's weight; the embedding when tied).</summary>
+    public Tensor Unembedding => _w.Head.Weight;
 
     /// <summary>The final norm alone (what HF's last hidden state is).</summary>
     public Tensor FinalNorm(Tensor blockOutput) => Norms.Apply(blockOutput, _w.FinalNorm, _s.Norm, _s.NormEps);

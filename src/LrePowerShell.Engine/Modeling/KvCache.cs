@@ -10,6 +10,12 @@ public sealed class KvCache : IDisposable
 
     public KvCache(int layers) { _keys = new Tensor?[layers]; _values = new Tensor?[layers]; }
 
+    /// <summary>A frozen cache is read but never extended: several continuations (and batches of
+    /// them) can reuse one prefix. Its single batch row is broadcast to the continuation's batch.</summary>
+    public bool Frozen { get; private set; }
+
+    public void Freeze() => Frozen = true;
+
     /// <summary>Number of sequence positions cached (padding included).</summary>
     public long Length { get; private set; }
 
@@ -20,6 +26,12 @@ public sealed class KvCache : IDisposable
     internal (Tensor K, Tensor V) Append(int layer, Tensor k, Tensor v)
     {
         var oldK = _keys[layer]; var oldV = _values[layer];
+        if (Frozen)
+        {
+            if (oldK is null) return (k, v);
+            var shape = new[] { k.shape[0], oldK.shape[1], oldK.shape[2], oldK.shape[3] };
+            return (cat(new[] { oldK.expand(shape), k }, 2), cat(new[] { oldV!.expand(shape), v }, 2));
+        }
         var newK = oldK is null ? k.alias() : cat(new[] { oldK, k }, 2);
         var newV = oldV is null ? v.alias() : cat(new[] { oldV, v }, 2);
         oldK?.Dispose(); oldV?.Dispose();
@@ -28,7 +40,10 @@ public sealed class KvCache : IDisposable
         return (newK, newV);
     }
 
-    internal void Advance(long steps) => Length += steps;
+    internal void Advance(long steps)
+    {
+        if (!Frozen) Length += steps;
+    }
 
     public void Dispose()
     {

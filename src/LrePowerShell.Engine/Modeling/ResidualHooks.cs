@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LrePowerShell.Engine.Modeling;
@@ -44,6 +45,18 @@ public sealed class ResidualHooks : IDisposable
             mask[0, position, 0] = tensor(true);
             var v = vector.dim() == 1 ? vector.view(1, 1, -1) : vector.unsqueeze(1);
             return where(mask, v.to(x.dtype), x);
+        }));
+        return this;
+    }
+
+    /// <summary>Adds <paramref name="delta"/>[b] [B, D] to the block output of <paramref name="layer"/> at
+    /// sequence index <paramref name="positions"/>[b] of each batch row b (an edit of h).</summary>
+    public ResidualHooks AddAt(int layer, Tensor positions, Tensor delta)
+    {
+        _hooks.Add((layer, x =>
+        {
+            var onehot = nn.functional.one_hot(positions.to(x.device), x.shape[1]).to(x.dtype).unsqueeze(-1);   // [B, T, 1]
+            return x + onehot * delta.to(x.dtype).unsqueeze(1);
         }));
         return this;
     }

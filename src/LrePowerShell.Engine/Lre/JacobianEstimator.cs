@@ -1,0 +1,70 @@
+using LrePowerShell.Engine.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LrePowerShell.Engine.Lre;
+
+/// <summary>One training prompt's contribution: J = ∂o/∂h, and the h and o it was taken at.</summary>
+public sealed record JacobianSample(Tensor J, Tensor H, Tensor O);
+
+/// <summary>
+/// The paper's Jacobian J = ∂o/∂h for one prompt, where h is block ℓ's output at the subject's last
+/// token and o the last block's output at the last token. Computed without waste:
+/// <list type="bullet">
+/// <item>the prefix before the subject does not depend on h: it runs once, without autograd, into a
+/// frozen KV cache that every later pass reuses;</item>
+/// <item>blocks up to ℓ of the rest also do not depend on h: they run once, and the differentiated
+/// passes resume after block ℓ with h patched in through the residual hook;</item>
+/// <item>the d rows of J come from batched vector-Jacobian products: a chunk of c copies of the
+/// suffix, copy r carrying its own leaf h, and one backward pass of Σ_r o_r[k_r] gives rows k_r.
+/// Memory is bounded by the chunk size, not by d.</item>
+/// </list>
+/// </summary>
+public static class JacobianEstimator
+{
+    /// <summary>Rows of J per backward pass.</summary>
+    public const int DefaultChunk = 128;
+
+    public static JacobianSample Compute(LanguageModel model, SubjectPrompt prompt, int layer, int chunk = DefaultChunk)
+    {
+        int d = model.Spec.HiddenSize, last = model.Spec.LayerCount - 1;
+        var ids = tensor(prompt.Tokens.Select(t => (long)t.Id).ToArray(), new long[] { 1, prompt.Tokens.Count }, device: model.Device);
+        int hi = prompt.SubjectIndex;
+        using var cache = new KvCache(model.Spec.LayerCount);
+        if (hi > 0)
+        {
+            using var prefixHooks = new ResidualHooks().Capture(last);   // a hook on the last block skips the head
+            using (no_grad()) model.Decoder.Forward(ids.narrow(1, 0, hi), new ForwardOptions { Cache = cache, Hooks = prefixHooks, StopAtDeepestHook = true });
+        }
+        cache.Freeze();
+
+        var suffix = ids.narrow(1, hi, ids.shape[1] - hi);
+        long steps = suffix.shape[1];
+        using var plain = new ResidualHooks().Capture(layer).Capture(last);
+        using (no_grad()) model.Decoder.Forward(suffix, new ForwardOptions { Cache = cache, Hooks = plain, StopAtDeepestHook = true });
+        var hidden = plain.Captured(layer);                                   // [1, steps, d]
+        var h = hidden[0, 0];
+        var o = plain.Captured(last)[0, steps - 1];
+
+        var j = zeros(d, d, dtype: ScalarType.Float32, device: model.Device);
+        using var eye = torch.eye(d, dtype: model.DType, device: model.Device);
+        for (int r0 = 0; r0 < d; r0 += chunk)
+        {
+            using var scope = NewDisposeScope();
+            int c = Math.Min(chunk, d - r0);
+            var leaf = h.unsqueeze(0).expand(c, d).clone().requires_grad_(true);
+            using var hooks = new ResidualHooks().Replace(layer, 0, leaf).Capture(last, keepGraph: true);
+            model.Decoder.Forward(suffix.expand(c, steps), new ForwardOptions
+            {
+                Cache = cache, Hooks = hooks, StopAtDeepestHook = true,
+                ResumeHidden = hidden.expand(c, steps, d), ResumeLayer = layer,
+            });
+            var outputs = hooks.Captured(last).select(1, steps - 1);          // [c, d], row r is o of copy r
+            var picked = (outputs * eye.narrow(0, r0, c)).sum();
+            var grads = torch.autograd.grad(new[] { picked }, new[] { leaf }, allow_unused: true);
+            // o does not depend on h when h is the last block at an earlier position: J = 0 there
+            if (grads[0] is { } g && !g.IsInvalid) j.narrow(0, r0, c).copy_(g.to(ScalarType.Float32));
+        }
+        return new JacobianSample(j, h.to(ScalarType.Float32), o.to(ScalarType.Float32));
+    }
+}

@@ -1,0 +1,54 @@
+using LrePowerShell.Engine.Modeling;
+using LrePowerShell.Engine.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LrePowerShell.Engine.Lre;
+
+/// <summary>A prompt with the subject it is about, and where that subject's last token is.</summary>
+public sealed record SubjectPrompt(string Prompt, string Subject, IReadOnlyList<TokenPiece> Tokens, int SubjectIndex)
+{
+    public static SubjectPrompt Make(LanguageModel model, string prompt, string subject)
+    {
+        var tokens = model.Tokenize(prompt);
+        return new SubjectPrompt(prompt, subject, tokens, ModelOperations.SubjectLastToken(tokens, prompt, subject));
+    }
+}
+
+/// <summary>What one batched pass reads from each prompt: h (block <c>layer</c> at the subject's
+/// last token), o (last block at the last token) and the model's logits at the last token.</summary>
+public sealed record PromptReadout(Tensor H, Tensor O, Tensor Logits);
+
+public static class PromptRun
+{
+    /// <summary>Runs prompts in left-padded batches (no autograd) and returns [N, D], [N, D], [N, V]
+    /// tensors in the caller's DisposeScope. <paramref name="edit"/> (optional) adds a vector [D] per
+    /// prompt to the residual at (layer, subject index), the causality intervention.</summary>
+    public static PromptReadout Read(LanguageModel model, IReadOnlyList<SubjectPrompt> prompts, int layer,
+        IReadOnlyList<Tensor>? edit = null, CancellationToken cancel = default)
+    {
+        var hs = new List<Tensor>(); var os = new List<Tensor>(); var ls = new List<Tensor>();
+        int last = model.Spec.LayerCount - 1;
+        for (int start = 0; start < prompts.Count; start += ModelOperations.BatchSize)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var chunk = prompts.Skip(start).Take(ModelOperations.BatchSize).ToArray();
+            var (ids, mask, pad) = ModelOperations.Batch(model, chunk.Select(p => p.Tokens).ToArray());
+            var rows = arange(chunk.Length, dtype: ScalarType.Int64);
+            var at = tensor(chunk.Select((p, b) => (long)(pad[b] + p.SubjectIndex)).ToArray());
+            using var hooks = new ResidualHooks();
+            if (edit is not null)
+            {
+                var delta = stack(edit.Skip(start).Take(chunk.Length).ToArray()).to(model.DType, model.Device);
+                hooks.AddAt(layer, at, delta);
+            }
+            hooks.Capture(layer).Capture(last);
+            Tensor logits;
+            using (no_grad()) logits = model.Decoder.Forward(ids, new ForwardOptions { AttentionMask = mask, Hooks = hooks, LastPositionOnly = true })!;
+            hs.Add(hooks.Captured(layer).index(rows, at.to(model.Device)).to(ScalarType.Float32));
+            os.Add(hooks.Captured(last).select(1, -1).to(ScalarType.Float32));
+            ls.Add(logits.select(1, 0));
+        }
+        return new PromptReadout(cat(hs, 0), cat(os, 0), cat(ls, 0));
+    }
+}
