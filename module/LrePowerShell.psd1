@@ -9,7 +9,9 @@
     FormatsToProcess     = @('LrePowerShell.format.ps1xml')
     CmdletsToExport      = @(
         'Import-LreModel', 'Get-LreLayer', 'ConvertTo-LreToken',
-        'Get-LreHiddenState', 'Get-LrePrediction', 'Invoke-LreGeneration'
+        'Get-LreHiddenState', 'Get-LrePrediction', 'Invoke-LreGeneration',
+        'Import-LreRelation', 'New-LreOperator', 'Test-LreFaithfulness', 'Test-LreCausality',
+        'Export-LreOperator', 'Import-LreOperator'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -15,6 +15,9 @@ public sealed class LinearOperator
     public required LreMethod Method { get; init; }
     public required double Beta { get; init; }
     public required int Rank { get; init; }
+    /// <summary>True when <see cref="Weight"/> already is the rank-<see cref="Rank"/> truncation (an
+    /// imported operator: files store W as applied).</summary>
+    public bool Truncated { get; init; }
     /// <summary>Examples before each prompt: null = all (the other training pairs before a training
     /// prompt, all training pairs before a test prompt, as the paper does); 0 = zero-shot prompts.</summary>
     public required int? FewShot { get; init; }
@@ -30,7 +33,7 @@ public sealed class LinearOperator
     public LinearOperator With(double? beta = null, int? rank = null) => new()
     {
         Relation = Relation, Template = Template, Layer = Layer, LayerName = LayerName, Method = Method,
-        Beta = beta ?? Beta, Rank = rank ?? Rank, FewShot = FewShot, Train = Train, Test = Test, Dim = Dim,
+        Beta = beta ?? Beta, Rank = rank ?? Rank, Truncated = Truncated && rank is null, FewShot = FewShot, Train = Train, Test = Test, Dim = Dim,
         Weight = Weight, Bias = Bias, ModelFingerprint = ModelFingerprint, ModelName = ModelName,
     };
 }

@@ -11,7 +11,7 @@ public static class OperatorMath
     public static Tensor Weight(LinearOperator op, Device device, ScalarType dtype)
     {
         var w = tensor(op.Weight, new long[] { op.Dim, op.Dim });
-        if (op.Rank > 0 && op.Rank < op.Dim) w = LowRank(w, op.Rank);
+        if (op.Rank > 0 && op.Rank < op.Dim && !op.Truncated) w = LowRank(w, op.Rank);
         return w.to(dtype, device);
     }
 

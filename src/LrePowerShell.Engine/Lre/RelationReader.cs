@@ -11,7 +11,17 @@ namespace LrePowerShell.Engine.Lre;
 /// </summary>
 public static class RelationReader
 {
+    /// <summary>The one relation of a file; a file that bundles several is an error here.</summary>
     public static Relation Load(string path, string? templateOverride = null)
+    {
+        var all = LoadAll(path, templateOverride);
+        return all.Count == 1 ? all[0]
+            : throw new LreException("RelationAmbiguous", LreErrorKind.InvalidArgument,
+                $"'{path}' holds {all.Count} relations ({string.Join(", ", all.Select(r => r.Name))}): pick one with Import-LreRelation | Where-Object Name -eq … and pass it as -Relation.");
+    }
+
+    /// <summary>Every relation of a file: one, or several where a <c>relations</c> list bundles them.</summary>
+    public static IReadOnlyList<Relation> LoadAll(string path, string? templateOverride = null)
     {
         if (!File.Exists(path))
             throw new LreException("RelationFileNotFound", LreErrorKind.NotFound, $"The relation file '{path}' does not exist.");
@@ -21,30 +31,39 @@ public static class RelationReader
         using (doc)
         {
             var root = doc.RootElement;
-            string name = Path.GetFileNameWithoutExtension(path);
-            string[] templates;
-            JsonElement samples;
-            if (root.ValueKind == JsonValueKind.Array)
-            {
-                templates = Array.Empty<string>();
-                samples = root;
-            }
-            else if (root.ValueKind == JsonValueKind.Object)
-            {
-                if (!root.TryGetProperty("samples", out samples) || samples.ValueKind != JsonValueKind.Array)
-                    throw Invalid(path, "it has no 'samples' list");
-                if (root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String) name = n.GetString()!;
-                templates = root.TryGetProperty("prompt_templates", out var t) && t.ValueKind == JsonValueKind.Array
-                    ? t.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : throw Invalid(path, "'prompt_templates' must hold strings")).ToArray()
-                    : Array.Empty<string>();
-            }
-            else throw Invalid(path, "it is neither a relation object nor a list of {subject, object} pairs");
-
-            if (templateOverride is not null) templates = new[] { templateOverride }.Concat(templates.Where(t => t != templateOverride)).ToArray();
-            foreach (var t in templates.Take(1)) PromptTemplate.Check(t);
-            var (pairs, warnings) = ReadSamples(path, samples);
-            return new Relation(name, templates, pairs, Path.GetFullPath(path)) { Warnings = warnings };
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("relations", out var bundle) && bundle.ValueKind == JsonValueKind.Array)
+                // a bundle (as stories260k's relations.json) may list relations with no pairs: skip those
+                return bundle.EnumerateArray().Select(r => Parse(path, r, templateOverride, allowEmpty: true)).OfType<Relation>().ToArray();
+            return new[] { Parse(path, root, templateOverride, allowEmpty: false)! };
         }
+    }
+
+    private static Relation? Parse(string path, JsonElement root, string? templateOverride, bool allowEmpty)
+    {
+        string name = Path.GetFileNameWithoutExtension(path);
+        string[] templates;
+        JsonElement samples;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            templates = Array.Empty<string>();
+            samples = root;
+        }
+        else if (root.ValueKind == JsonValueKind.Object)
+        {
+            if (!root.TryGetProperty("samples", out samples) || samples.ValueKind != JsonValueKind.Array)
+                throw Invalid(path, "it has no 'samples' list");
+            if (root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String) name = n.GetString()!;
+            templates = root.TryGetProperty("prompt_templates", out var t) && t.ValueKind == JsonValueKind.Array
+                ? t.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : throw Invalid(path, "'prompt_templates' must hold strings")).ToArray()
+                : Array.Empty<string>();
+        }
+        else throw Invalid(path, "it is neither a relation object nor a list of {subject, object} pairs");
+
+        if (templateOverride is not null) templates = new[] { templateOverride }.Concat(templates.Where(t => t != templateOverride)).ToArray();
+        foreach (var t in templates.Take(1)) PromptTemplate.Check(t);
+        if (allowEmpty && samples.GetArrayLength() == 0) return null;
+        var (pairs, warnings) = ReadSamples(path, samples);
+        return new Relation(name, templates, pairs, Path.GetFullPath(path)) { Warnings = warnings };
     }
 
     private static (List<RelationSample>, List<string>) ReadSamples(string path, JsonElement samples)
