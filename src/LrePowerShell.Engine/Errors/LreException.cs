@@ -13,6 +13,8 @@ public enum LreErrorKind
     NotSupported,
     /// <summary>A resource (device, library) is not available on this machine.</summary>
     ResourceUnavailable,
+    /// <summary>The caller lacks the right to a resource (a gated or private hub repository without a token).</summary>
+    PermissionDenied,
 }
 
 /// <summary>

@@ -37,10 +37,16 @@ public sealed class SafetensorsFile : IDisposable
     {
         if (!File.Exists(path))
             throw new LreException("WeightsFileMissing", LreErrorKind.NotFound, $"The weights file '{path}' does not exist.");
-        long length = new FileInfo(path).Length;
-        if (length < 8) throw Invalid(path, $"the file is {length} bytes long, shorter than the 8-byte header length");
+        long length;
         byte[] lenBytes = new byte[8];
-        using (var fs = File.OpenRead(path)) fs.ReadExactly(lenBytes);
+        // the open stream's length is the target's when path is a symlink (the hub cache's snapshots are
+        // links to blobs); FileInfo.Length would be the link's own
+        using (var fs = File.OpenRead(path))
+        {
+            length = fs.Length;
+            if (length < 8) throw Invalid(path, $"the file is {length} bytes long, shorter than the 8-byte header length");
+            fs.ReadExactly(lenBytes);
+        }
         ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
         if (headerLen > MaxHeaderBytes || 8 + (long)headerLen > length)
             throw Invalid(path, $"the header length {headerLen} points outside the file ({length} bytes): the file is truncated or not safetensors");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LrePowerShell.Engine.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,7 +25,7 @@ public sealed class WeightStore : IDisposable
         try
         {
             string single = Path.Combine(folder, "model.safetensors");
-            string index = Path.Combine(folder, "model.safetensors.index.json");
+            string index = Path.Combine(folder, ShardIndex.FileName);
             if (File.Exists(single)) store.Add(SafetensorsFile.Open(single));
             else if (File.Exists(index)) store.AddShards(index);
             else
@@ -47,25 +46,9 @@ public sealed class WeightStore : IDisposable
 
     private void AddShards(string indexPath)
     {
-        Dictionary<string, string> map;
-        try
+        foreach (var shard in ShardIndex.ReadShardNames(indexPath))
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
-            map = doc.RootElement.GetProperty("weight_map").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new LreException("SafetensorsIndexInvalid", LreErrorKind.InvalidData,
-                $"'{indexPath}' is not a valid shard index (it needs a 'weight_map' object of tensor name -> file name): {ex.Message}");
-        }
-        string root = Path.GetFullPath(Folder) + Path.DirectorySeparatorChar;
-        foreach (var shard in map.Values.Distinct())
-        {
-            // A shard name must stay inside the model folder: '../x' or an absolute path is refused.
-            string full = Path.GetFullPath(Path.Combine(Folder, shard));
-            if (!full.StartsWith(root, StringComparison.Ordinal) || shard.Contains('/') || shard.Contains('\\'))
-                throw new LreException("SafetensorsIndexInvalid", LreErrorKind.InvalidData,
-                    $"'{indexPath}' names the shard '{shard}', which is not a plain file name inside the model folder.");
+            string full = Path.Combine(Folder, shard);
             if (!File.Exists(full))
                 throw new LreException("WeightsFileMissing", LreErrorKind.NotFound, $"The shard '{shard}' listed in '{indexPath}' does not exist.");
             Add(SafetensorsFile.Open(full));

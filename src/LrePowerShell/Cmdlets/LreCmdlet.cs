@@ -43,6 +43,7 @@ public abstract class LreCmdlet : PSCmdlet
         LreErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
         LreErrorKind.NotSupported => ErrorCategory.NotImplemented,
         LreErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        LreErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 }
