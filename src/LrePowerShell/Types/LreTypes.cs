@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using LrePowerShell.Engine.Lre;
 
 namespace LrePowerShell;
@@ -26,8 +27,10 @@ public sealed class LreRelation
     public string Name => Engine.Name;
     /// <summary>The template used: the first of <see cref="Templates"/>.</summary>
     public string Template => Engine.Template;
+    [Hidden]
     public string[] Templates => Engine.Templates.ToArray();
     public int SampleCount => Samples.Length;
+    [Hidden]
     public LreSample[] Samples { get; }
     public string? Path => Engine.SourcePath;
 }
@@ -55,7 +58,9 @@ public sealed class LreOperator
     public int TrainSamples => Engine.Train.Count;
     public int TestSamples => Engine.Test.Count;
     public int HiddenSize => Engine.Dim;
+    [Hidden]
     public LreSample[] TrainData => Engine.Train.Select(LreSample.From).ToArray();
+    [Hidden]
     public LreSample[] TestData => Engine.Test.Select(LreSample.From).ToArray();
     /// <summary>Singular values of W (largest first): how close to low rank the relation is.</summary>
     public double[] GetSingularValues() => OperatorMath.SingularValues(Engine);

@@ -1,4 +1,9 @@
+using System.Management.Automation;
+
 namespace LrePowerShell;
+
+// Array-valued properties are [Hidden]: Export-Csv writes every visible property, and an array
+// would come out as "System.Single[]". They stay readable ($state.Vector) and show in Get-Member -Force.
 
 /// <summary>A module of a model (Get-LreLayer). Index is the block index; -1 for embedding, final norm and head.</summary>
 public sealed class LreLayer
@@ -32,6 +37,7 @@ public sealed class LreHiddenState
     public int Position { get; init; }
     public int TokenId { get; init; }
     public string Token { get; init; } = "";
+    [Hidden]
     public float[] Vector { get; init; } = Array.Empty<float>();
     /// <summary>Euclidean norm of Vector, a scalar that exports cleanly.</summary>
     public double Norm => Math.Sqrt(Vector.Sum(v => (double)v * v));
@@ -53,5 +59,8 @@ public sealed class LreGeneration
 {
     public string Prompt { get; init; } = "";
     public string Text { get; init; } = "";
+    [Hidden]
     public int[] TokenIds { get; init; } = Array.Empty<int>();
+    /// <summary>How many tokens were generated (a scalar that exports cleanly).</summary>
+    public int TokenCount => TokenIds.Length;
 }
