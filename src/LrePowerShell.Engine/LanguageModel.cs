@@ -64,6 +64,7 @@ public sealed class LanguageModel : IDisposable
         var config = ConfigJson.Load(folder);
         var arch = ArchitectureRegistry.Get(config.String("model_type"), config.Path);
         var spec = arch.ReadSpec(config);
+        Architecture.CheckSizes(config, spec);
         var tokenizer = TokenizerLoader.Load(folder);
         var device = TorchRuntime.ResolveDevice(options.Device);
         var dtype = DTypeNames.Parse(options.DType, spec.TorchDType);

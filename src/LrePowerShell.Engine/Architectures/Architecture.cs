@@ -69,6 +69,45 @@ public abstract class Architecture
         };
     }
 
+    /// <summary>The layer count, checked before per-layer arrays are sized from it.</summary>
+    protected static int LayerCount(ConfigJson c, string field)
+    {
+        int layers = c.Int(field);
+        Require(c, layers >= 1 && layers <= 1024, $"{field} is {layers}; it must lie in 1..1024");
+        return layers;
+    }
+
+    /// <summary>
+    /// Sizes a config may state, checked for every architecture before anything is allocated: a
+    /// hostile or broken config.json must fail here, not in a multi-gigabyte allocation or a division
+    /// by zero. The bounds are far above any published model.
+    /// </summary>
+    public static void CheckSizes(ConfigJson c, DecoderSpec s)
+    {
+        void Range(string what, long value, long max) =>
+            Require(c, value >= 1 && value <= max, $"{what} is {value}; it must lie in 1..{max}");
+        Range("the hidden size", s.HiddenSize, 1 << 16);
+        Range("the number of layers", s.LayerCount, 1024);
+        Range("the number of attention heads", s.HeadCount, 1024);
+        Range("the number of key/value heads", s.KvHeadCount, s.HeadCount);
+        Range("the head size", s.HeadDim, 4096);
+        Range("the MLP size", s.IntermediateSize, 1 << 20);
+        Range("the vocabulary size", s.VocabSize, 1 << 24);
+        Require(c, s.HeadCount % s.KvHeadCount == 0, $"{s.HeadCount} attention heads cannot share {s.KvHeadCount} key/value heads evenly");
+        Require(c, s.NormEps > 0 && s.NormEps < 1, $"the norm epsilon {s.NormEps} must lie in (0, 1)");
+        if (s.LearnedPositions) Range("the number of positions", s.MaxPositions, 1 << 20);
+        if (s.Rope != RopeKind.None)
+        {
+            Range("the rotary size", s.RotaryDim, s.HeadDim);
+            Require(c, s.RotaryDim % 2 == 0, $"the rotary size {s.RotaryDim} must be even");
+            Require(c, s.GlobalRope!.Theta > 1 && (s.LocalRope?.Theta ?? 2) > 1, "rope_theta must be greater than 1");
+            Require(c, s.GlobalRope.Scaling is null || s.GlobalRope.Scaling.Factor > 0, "rope_scaling.factor must be positive");
+        }
+        if (s.SlidingWindow is { } w) Range("the sliding window", w, 1 << 24);
+        Require(c, s.AttnSoftcap is null or > 0 && s.FinalSoftcap is null or > 0, "soft-capping values must be positive");
+        Require(c, s.SlidingLayers.Length == s.LayerCount, "layer_types must list every layer");
+    }
+
     protected static void Require(ConfigJson c, bool ok, string what)
     {
         if (!ok) throw new LreException("ConfigInvalid", LreErrorKind.InvalidData, $"'{c.Path}': {what}.");

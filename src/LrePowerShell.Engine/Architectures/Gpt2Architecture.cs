@@ -18,7 +18,7 @@ public sealed class Gpt2Architecture : Architecture
         int d = c.Int("n_embd"), heads = c.Int("n_head");
         Require(c, d > 0 && heads > 0 && d % heads == 0, $"n_embd {d} must be a positive multiple of n_head {heads}");
         Require(c, !c.OptBool("scale_attn_by_inverse_layer_idx", false), "scale_attn_by_inverse_layer_idx is not supported");
-        int layers = c.Int("n_layer");
+        int layers = LayerCount(c, "n_layer");
         return new DecoderSpec
         {
             ModelType = ModelType,

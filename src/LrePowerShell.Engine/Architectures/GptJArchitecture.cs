@@ -18,7 +18,7 @@ public sealed class GptJArchitecture : Architecture
         Require(c, d > 0 && heads > 0 && d % heads == 0, $"n_embd {d} must be a positive multiple of n_head {heads}");
         int headDim = d / heads, rotary = c.OptInt("rotary_dim") ?? headDim;
         Require(c, rotary > 0 && rotary <= headDim && rotary % 2 == 0, $"rotary_dim {rotary} must be even and at most the head size {headDim}");
-        int layers = c.Int("n_layer");
+        int layers = LayerCount(c, "n_layer");
         return new DecoderSpec
         {
             ModelType = ModelType,

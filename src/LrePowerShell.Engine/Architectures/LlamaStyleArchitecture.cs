@@ -21,8 +21,7 @@ public abstract class LlamaStyleArchitecture : Architecture
         Require(c, d > 0 && heads > 0 && kv > 0 && heads % kv == 0, $"num_attention_heads {heads} must be a positive multiple of num_key_value_heads {kv}");
         int headDim = c.OptInt("head_dim") ?? d / heads;
         Require(c, headDim > 0 && headDim % 2 == 0, $"head_dim {headDim} must be positive and even");
-        int layers = c.Int("num_hidden_layers");
-        Require(c, layers > 0, "num_hidden_layers must be positive");
+        int layers = LayerCount(c, "num_hidden_layers");
         bool attnBias = c.OptBool("attention_bias", false);
         return new DecoderSpec
         {

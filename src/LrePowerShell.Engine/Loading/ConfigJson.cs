@@ -17,17 +17,10 @@ public sealed class ConfigJson
         string path = System.IO.Path.Combine(folder, "config.json");
         if (!File.Exists(path))
             throw new LreException("ConfigMissing", LreErrorKind.NotFound, $"'{folder}' has no config.json: it is not a Hugging Face model folder.");
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new LreException("ConfigInvalid", LreErrorKind.InvalidData, $"'{path}' is not a JSON object.");
-            return new ConfigJson(path, doc.RootElement.Clone());
-        }
-        catch (JsonException ex)
-        {
-            throw new LreException("ConfigInvalid", LreErrorKind.InvalidData, $"'{path}' is not valid JSON: {ex.Message}");
-        }
+        using var doc = StrictJson.Parse(File.ReadAllBytes(path), why => new LreException("ConfigInvalid", LreErrorKind.InvalidData, $"'{path}': {why}."));
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw new LreException("ConfigInvalid", LreErrorKind.InvalidData, $"'{path}' is not a JSON object.");
+        return new ConfigJson(path, doc.RootElement.Clone());
     }
 
     public bool Has(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;

@@ -53,10 +53,7 @@ public sealed class SafetensorsFile : IDisposable
         byte[] header = new byte[headerLen];
         using (var fs = File.OpenRead(path)) { fs.Position = 8; fs.ReadExactly(header); }
 
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(header); }
-        catch (JsonException ex) { throw Invalid(path, $"the header is not JSON ({ex.Message})"); }
-        using (doc)
+        using (var doc = StrictJson.Parse(header, why => Invalid(path, "the header: " + why)))
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Invalid(path, "the header is not a JSON object");
             long dataLength = length - 8 - (long)headerLen;
@@ -71,8 +68,10 @@ public sealed class SafetensorsFile : IDisposable
                             metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
                     continue;
                 }
+                if (entries.ContainsKey(prop.Name)) throw Invalid(path, $"tensor '{prop.Name}' is listed twice");
                 entries[prop.Name] = ParseEntry(path, prop.Name, prop.Value, dataLength);
             }
+            CheckNoOverlap(path, entries.Values);
             return new SafetensorsFile(path, 8 + (long)headerLen, length, entries, metadata);
         }
     }
@@ -90,13 +89,11 @@ public sealed class SafetensorsFile : IDisposable
                 throw Invalid(path, $"tensor '{name}' has data_offsets [{begin}, {end}] outside the {dataLength}-byte data section (truncated file?)");
             if (shape.Any(s => s < 0)) throw Invalid(path, $"tensor '{name}' has a negative dimension");
             int size = ElementSize(dtype);
-            if (size > 0)
-            {
-                long count = 1;
-                foreach (var s in shape) count = checked(count * s);
-                if (checked(count * size) != end - begin)
-                    throw Invalid(path, $"tensor '{name}' is {dtype} [{string.Join(", ", shape)}] = {count * size} bytes, but its data_offsets span {end - begin} bytes");
-            }
+            if (size == 0) throw Invalid(path, $"tensor '{name}' has dtype '{dtype}'; supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL");
+            long count = 1;
+            foreach (var s in shape) count = checked(count * s);
+            if (checked(count * size) != end - begin)
+                throw Invalid(path, $"tensor '{name}' is {dtype} [{string.Join(", ", shape)}] = {count * size} bytes, but its data_offsets span {end - begin} bytes");
             return new SafetensorsEntry(name, dtype, shape, begin, end);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
@@ -105,12 +102,24 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>Two tensors may not share bytes: a writer that aliases them is broken or hostile.</summary>
+    private static void CheckNoOverlap(string path, IEnumerable<SafetensorsEntry> entries)
+    {
+        SafetensorsEntry? previous = null;
+        foreach (var e in entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin))
+        {
+            if (previous is not null && e.Begin < previous.End)
+                throw Invalid(path, $"tensors '{previous.Name}' and '{e.Name}' overlap in the data section");
+            previous = e;
+        }
+    }
+
     /// <summary>Bytes per element of a safetensors dtype, or 0 when this module cannot read it.</summary>
     public static int ElementSize(string dtype) => dtype switch
     {
-        "F64" or "I64" or "U64" => 8,
-        "F32" or "I32" or "U32" => 4,
-        "F16" or "BF16" or "I16" or "U16" => 2,
+        "F64" or "I64" => 8,
+        "F32" or "I32" => 4,
+        "F16" or "BF16" or "I16" => 2,
         "I8" or "U8" or "BOOL" => 1,
         _ => 0,
     };

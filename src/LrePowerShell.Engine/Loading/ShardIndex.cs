@@ -19,7 +19,7 @@ public static class ShardIndex
         Dictionary<string, string> map;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            using var doc = StrictJson.Parse(File.ReadAllBytes(indexPath), why => new JsonException(why));
             map = doc.RootElement.GetProperty("weight_map").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)

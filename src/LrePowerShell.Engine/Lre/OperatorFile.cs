@@ -44,7 +44,7 @@ public static class OperatorFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            if (File.Exists(temp) || new FileInfo(temp).LinkTarget is not null) File.Delete(temp);
             throw new LreException("OperatorWriteFailed", LreErrorKind.ResourceUnavailable, $"Could not write '{path}': {ex.Message}", ex);
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LrePowerShell.Engine.Errors;
+using LrePowerShell.Engine.Loading;
 
 namespace LrePowerShell.Engine.Lre;
 
@@ -25,10 +26,7 @@ public static class RelationReader
     {
         if (!File.Exists(path))
             throw new LreException("RelationFileNotFound", LreErrorKind.NotFound, $"The relation file '{path}' does not exist.");
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(File.ReadAllBytes(path)); }
-        catch (JsonException ex) { throw Invalid(path, $"it is not valid JSON ({ex.Message})"); }
-        using (doc)
+        using (var doc = StrictJson.Parse(File.ReadAllBytes(path), why => Invalid(path, why)))
         {
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("relations", out var bundle) && bundle.ValueKind == JsonValueKind.Array)

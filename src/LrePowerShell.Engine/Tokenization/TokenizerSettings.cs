@@ -1,3 +1,4 @@
+using LrePowerShell.Engine.Loading;
 using System.Text.Json;
 
 namespace LrePowerShell.Engine.Tokenization;
@@ -110,14 +111,10 @@ internal sealed class TokenizerSettings
     /// <summary>Parses a whole JSON file; malformed JSON → TokenizerInvalid naming the file.</summary>
     internal static JsonElement Parse(Stream stream, string fileName)
     {
-        try
-        {
-            using var doc = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw TokenizerErrors.Invalid(fileName, "not valid JSON (" + ex.Message + ")", ex);
-        }
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        using var doc = StrictJson.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), why => TokenizerErrors.Invalid(fileName, why),
+            new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        return doc.RootElement.Clone();
     }
 }
