@@ -228,11 +228,6 @@ Describe 'Import-LreModel names and parameter sets' {
         $m = Get-Item (Get-FixturePath 'qwen2') | Import-LreModel
         try { $m.Name | Should -Be 'qwen2' } finally { $m.Dispose() }
     }
-    It 'no name and no path: ModelNotSpecified' {
-        $e = Get-ErrorRecord { Import-LreModel }
-        $e.FullyQualifiedErrorId | Should -BeLike 'ModelNotSpecified,*'
-        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
-    }
     It 'a name that is neither alias, hub id nor folder: HubNameInvalid' {
         $e = Get-ErrorRecord { Import-LreModel 'a/b/c' }
         $e.FullyQualifiedErrorId | Should -BeLike 'HubNameInvalid,*'

@@ -5,8 +5,9 @@ using LrePowerShell.Engine.Hub;
 namespace LrePowerShell.Cmdlets;
 
 /// <summary>
-/// Loads a causal LM: by alias or Hugging Face hub id (downloaded once into the hub's shared cache,
-/// used offline afterwards), or from a local Hugging Face-format folder.
+/// Loads a causal LM: the embedded demonstration model (no name, or its alias), by alias or Hugging
+/// Face hub id (downloaded once into the hub's shared cache, used offline afterwards), or from a
+/// local Hugging Face-format folder.
 /// </summary>
 [Cmdlet(VerbsData.Import, "LreModel", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(LreModel))]
@@ -55,11 +56,9 @@ public sealed class ImportLreModelCommand : LreCmdlet
             LoadFolder(Path, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
             return;
         }
-        if (Name == null)
+        if (Name == null || string.Equals(Name, EmbeddedModel.Alias, StringComparison.OrdinalIgnoreCase))
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new PSArgumentException("Name a model: Import-LreModel <alias or hub id> (e.g. gpt2) or Import-LreModel -Path <folder>."),
-                "ModelNotSpecified", ErrorCategory.InvalidArgument, null));
+            Run(EmbeddedModel.Alias, () => WriteObject(new LreModel(EmbeddedModel.Alias, LanguageModel.Load(EmbeddedModel.Folder(), new LoadOptions(DType, Device)))));
             return;
         }
         if (LocalFolder(Name) is { } folder)
