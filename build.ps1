@@ -7,6 +7,8 @@
       Build  publish the module (cmdlets + engine + libtorch natives) into out/LrePowerShell
       Test   Build, then the xunit engine tests and the Pester cmdlet tests; prints one
              'N passed, N failed, N skipped' line for both and exits non-zero on any failure
+      Demo   Build, then the main job on the embedded model (tools/main-job.ps1): the seed
+             experiment's per-sample table and faithfulness line, offline
       TrainDefaultModel
              regenerate the embedded demonstration model data/models/lre-tiny from data/ (seed 42,
              two threads, a few minutes on a CPU) with tools/LrePowerShell.Trainer
@@ -15,13 +17,15 @@
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1
 .EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
+.EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task TrainDefaultModel
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'TrainDefaultModel')]
+    [ValidateSet('Build', 'Demo', 'Test', 'TrainDefaultModel')]
     [string]$Task = 'Build',
     [string]$Configuration = 'Release',
     [switch]$Cuda
@@ -58,6 +62,10 @@ Invoke-Step 'publish module' {
 }
 Write-Host "Module: $out/LrePowerShell.psd1"
 if ($Task -eq 'Build') { return }
+if ($Task -eq 'Demo') {
+    dotnet pwsh -NoProfile -File (Join-Path $root 'tools/main-job.ps1')
+    exit $LASTEXITCODE
+}
 
 New-Item -ItemType Directory -Force $artifacts | Out-Null
 Invoke-Step 'restore Pester' { dotnet restore (Join-Path $root 'tools/tools.csproj') -nologo -v:q }
