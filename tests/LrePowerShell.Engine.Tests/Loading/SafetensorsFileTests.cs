@@ -90,7 +90,7 @@ public sealed class SafetensorsFileTests : IDisposable
 
     [Fact]
     public void A_header_that_is_not_json() =>
-        Assert.Contains("not JSON", Fails(Save(File("{not json", new byte[4]))).Message);
+        Assert.Contains("not valid JSON", Fails(Save(File("{not json", new byte[4]))).Message);
 
     [Fact]
     public void Offsets_outside_the_data() =>
