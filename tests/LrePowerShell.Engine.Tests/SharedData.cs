@@ -14,6 +14,20 @@ public static class SharedData
     public static string Golden(string name) => Path.Combine(Root!, "fixtures", "golden", name + ".json");
     public static string Stories260k => Path.Combine(Root!, "models", "stories260k");
 
+    /// <summary>A writable copy of a fixture in a new folder under <paramref name="parent"/> (shared/ is read-only).</summary>
+    public static string CopyFixture(string name, string parent, string? folderName = null)
+    {
+        string dest = Path.Combine(parent, folderName ?? Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dest);
+        foreach (var f in Directory.GetFiles(Fixture(name)))
+        {
+            string target = Path.Combine(dest, Path.GetFileName(f));
+            File.Copy(f, target);
+            File.SetAttributes(target, FileAttributes.Normal);
+        }
+        return dest;
+    }
+
     private static string? Find()
     {
         var env = Environment.GetEnvironmentVariable("LRE_SHARED");

@@ -14,18 +14,7 @@ public sealed class ModelLoadingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private string CopyFixture(string name)
-    {
-        string dest = Path.Combine(_dir, name);
-        Directory.CreateDirectory(dest);
-        foreach (var f in Directory.GetFiles(SharedData.Fixture(name)))
-        {
-            string target = Path.Combine(dest, Path.GetFileName(f));
-            File.Copy(f, target);
-            File.SetAttributes(target, FileAttributes.Normal);
-        }
-        return dest;
-    }
+    private string CopyFixture(string name) => SharedData.CopyFixture(name, _dir, name);
 
     private static float[] LastLogits(LanguageModel m, params long[] ids)
     {

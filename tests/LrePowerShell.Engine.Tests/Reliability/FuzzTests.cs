@@ -60,17 +60,7 @@ public sealed class FuzzTests : IDisposable
         }
     }
 
-    private string Case(string fixture)
-    {
-        string dir = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        foreach (var f in Directory.GetFiles(SharedData.Fixture(fixture)))
-        {
-            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-            File.SetAttributes(Path.Combine(dir, Path.GetFileName(f)), FileAttributes.Normal);
-        }
-        return dir;
-    }
+    private string Case(string fixture) => SharedData.CopyFixture(fixture, _dir);
 
     private static (JsonObject Header, byte[] Data) ReadSafetensors(string path)
     {
