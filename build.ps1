@@ -74,7 +74,7 @@ Invoke-Step 'restore Pester' { dotnet restore (Join-Path $root 'tools/tools.cspr
 $trx = Join-Path $artifacts 'xunit.trx'
 Remove-Item $trx -ErrorAction Ignore
 dotnet test (Join-Path $root 'tests/LrePowerShell.Engine.Tests/LrePowerShell.Engine.Tests.csproj') -c $Configuration -nologo `
-    --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' @libtorch
+    --logger "trx;LogFileName=$trx" --logger 'console;verbosity=detailed' @libtorch
 $xunitExit = $LASTEXITCODE
 $x = @{ passed = 0; failed = 0; skipped = 0 }
 if (Test-Path $trx) {
