@@ -70,7 +70,7 @@ if ($Task -eq 'Demo') {
 New-Item -ItemType Directory -Force $artifacts | Out-Null
 Invoke-Step 'restore Pester' { dotnet restore (Join-Path $root 'tools/tools.csproj') -nologo -v:q }
 
-# xunit: counts come from the trx file, so a crash of the test host still counts as a failure below.
+# xunit (detailed, so that the fuzz and memory tests print their counts): counts come from the trx file, so a crash of the test host still counts as a failure below.
 $trx = Join-Path $artifacts 'xunit.trx'
 Remove-Item $trx -ErrorAction Ignore
 dotnet test (Join-Path $root 'tests/LrePowerShell.Engine.Tests/LrePowerShell.Engine.Tests.csproj') -c $Configuration -nologo `
