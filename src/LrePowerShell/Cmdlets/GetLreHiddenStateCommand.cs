@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine;
 using LrePowerShell.Engine.Errors;
 
@@ -18,10 +19,12 @@ public sealed class GetLreHiddenStateCommand : LreCmdlet
 
     /// <summary>Block indices or module names (<c>15</c>, <c>transformer.h.15</c>).</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
     public object[] Layer { get; set; } = Array.Empty<object>();
 
     /// <summary><c>Last</c> (default), <c>SubjectLast</c> (with -Subject), <c>All</c>, or a token index (negative from the end).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PositionCompleter))]
     public string Position { get; set; } = "Last";
 
     [Parameter]

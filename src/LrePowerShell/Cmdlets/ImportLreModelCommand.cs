@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine;
 using LrePowerShell.Engine.Hub;
 
@@ -18,7 +19,7 @@ public sealed class ImportLreModelCommand : LreCmdlet
     /// <summary>An alias (gpt2-xl, llama-3.2-1b, …), a hub id (org/name), or an existing local folder.</summary>
     [Parameter(Position = 0, ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ModelAliasCompleter))]
+    [ArgumentCompleter(typeof(ModelNameCompleter))]
     public string? Name { get; set; }
 
     /// <summary>A folder with config.json, safetensors weights and tokenizer files.</summary>

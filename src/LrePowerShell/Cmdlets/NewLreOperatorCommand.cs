@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine.Lre;
 
 namespace LrePowerShell.Cmdlets;
@@ -14,9 +15,11 @@ public sealed class NewLreOperatorCommand : LreCmdlet
 
     /// <summary>Block indices or module names; one operator per layer.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
     public object[] Layer { get; set; } = Array.Empty<object>();
 
     [Parameter(Mandatory = true, ParameterSetName = "Data")]
+    [ArgumentCompleter(typeof(RelationFileCompleter))]
     public string Data { get; set; } = "";
 
     [Parameter(Mandatory = true, ParameterSetName = "Relation")]
@@ -52,6 +55,7 @@ public sealed class NewLreOperatorCommand : LreCmdlet
 
     /// <summary>Test samples from a file: then every sample of -Data trains, in file order.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(RelationFileCompleter))]
     public string? TestData { get; set; }
 
     [Parameter]

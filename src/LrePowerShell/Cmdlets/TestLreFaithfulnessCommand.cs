@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine.Lre;
 
 namespace LrePowerShell.Cmdlets;
@@ -13,6 +14,7 @@ public sealed class TestLreFaithfulnessCommand : LreCmdlet
 
     /// <summary>Evaluate these samples instead of the operator's held-out split.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(RelationFileCompleter))]
     public string? Data { get; set; }
 
     /// <summary>Evaluate at these β instead of the operator's own (one result per β).</summary>
