@@ -62,4 +62,10 @@ Describe 'Stopping a running pipeline' {
         foreach ($i in 1..3) { $null = Stop-WhenBusy '$m | New-LreOperator -Relation $r -Layer (0..4) -TrainCount 6' 3 }
         ($script:M | New-LreOperator -Relation $script:Rel -Layer 1 -TrainCount 6).GetSingularValues() | Should -Be $before
     }
+
+    It 'a stopped sweep into Export-LreChart writes no chart' {
+        $elapsed = Stop-WhenBusy "`$m | New-LreOperator -Relation `$r -Layer (0..4) -TrainCount 40 -FewShot 0 | Export-LreChart '$TestDrive/s.png'" 6
+        $elapsed.TotalSeconds | Should -BeLessThan 1
+        "$TestDrive/s.png" | Should -Not -Exist
+    }
 }

@@ -69,11 +69,11 @@ Describe 'Write-Progress' {
             'prompt 1/2: 1/4 tokens', 'prompt 1/2: 2/4 tokens', 'prompt 1/2: 3/4 tokens', 'prompt 1/2: 4/4 tokens',
             'prompt 2/2: 1/4 tokens', 'prompt 2/2: 2/4 tokens', 'prompt 2/2: 3/4 tokens', 'prompt 2/2: 4/4 tokens')
     }
-    It 'Import-LreModel' {
+    It 'Import-LreModel and Export-LreChart' {
         $path = Join-Path $script:Shared 'models/stories260k/hf'
-        $o = Invoke-Observed "(Import-LreModel -Path '$path').Dispose()"
+        $o = Invoke-Observed "(Import-LreModel -Path '$path').Dispose(); `$op | Export-LreChart (Join-Path `$out spectrum.png)"
         Assert-Completed $o.Progress
-        $o.Progress.Activity | Sort-Object -Unique | Should -Be @('Loading hf')
+        $o.Progress.Activity | Sort-Object -Unique | Should -Be @('Export-LreChart: singular values', 'Loading hf')
     }
     It 'a pipeline that fails downstream still completes the activities' {
         $ps = New-ModuleRunspace @{ m = $script:M; r = $script:Rel }
@@ -95,7 +95,8 @@ Describe '-Verbose' {
         @{ Command = 'Invoke-LreGeneration'; Script = '$null = Invoke-LreGeneration -Model $m -Prompt a -MaxNewTokens 2 -Verbose'; What = "Generating up to 2 tokens after 'a'" },
         @{ Command = 'New-LreOperator'; Script = '$null = $m | New-LreOperator -Relation $r -Layer 1 -TrainCount 3 -FewShot 0 -Verbose'; What = "Estimating the Jacobian operator of 'name_to_subject_pronoun' at model.layers.1 (52 samples)" },
         @{ Command = 'Test-LreFaithfulness'; Script = '$null = $op | Test-LreFaithfulness -Verbose'; What = 'Evaluating name_to_subject_pronoun @ model.layers.2 (Jacobian) at beta 1 on 44 samples' },
-        @{ Command = 'Test-LreCausality'; Script = '$null = $op | Test-LreCausality -Verbose'; What = 'Editing name_to_subject_pronoun @ model.layers.2 (Jacobian) toward other test subjects at rank full' }) {
+        @{ Command = 'Test-LreCausality'; Script = '$null = $op | Test-LreCausality -Verbose'; What = 'Editing name_to_subject_pronoun @ model.layers.2 (Jacobian) toward other test subjects at rank full' },
+        @{ Command = 'Export-LreChart'; Script = '$null = $op | Test-LreFaithfulness | Export-LreChart (Join-Path $out v.svg) -Verbose'; What = 'Drawing 1 line * into *v.svg (800×500 SVG)' }) {
         $o = Invoke-Observed $Script
         @($o.Verbose | Where-Object { $_ -like "$What ..." }).Count | Should -Be 1 -Because ($o.Verbose -join "`n")
         @($o.Verbose | Where-Object { $_ -like "${What}: done in *" })[0] | Should -Match ': done in \d+\.\d+ s\.$'
