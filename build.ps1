@@ -4,7 +4,8 @@
     Builds, publishes and tests the LrePowerShell module.
 .DESCRIPTION
     Tasks:
-      Build  publish the module (cmdlets + engine + libtorch natives) into out/LrePowerShell
+      Build  publish the module (cmdlets + engine + libtorch and SkiaSharp natives) into out/LrePowerShell,
+             with its help generated from docs/help (en-US/LrePowerShell.dll-Help.xml, about_LrePowerShell)
       Test   Build, then the xunit engine tests and the Pester cmdlet tests; prints one
              'N passed, N failed, N skipped' line for both and exits non-zero on any failure
       Demo   Build, then the main job on the embedded model (tools/main-job.ps1): the seed
@@ -59,6 +60,10 @@ if ($Task -eq 'TrainDefaultModel') {
 Invoke-Step 'publish module' {
     if (Test-Path $out) { Remove-Item $out -Recurse -Force }
     dotnet publish (Join-Path $root 'src/LrePowerShell/LrePowerShell.csproj') -c $Configuration -o $out -nologo -v:q @libtorch
+}
+# in a process of its own: it imports the module it has just published to read the cmdlets' parameters
+Invoke-Step 'help (MAML and about topics from docs/help)' {
+    dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'build/New-ModuleHelp.ps1') -ModulePath (Join-Path $out 'LrePowerShell.psd1') -Source (Join-Path $root 'docs/help')
 }
 Write-Host "Module: $out/LrePowerShell.psd1"
 if ($Task -eq 'Build') { return }

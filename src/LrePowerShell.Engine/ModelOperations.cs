@@ -95,8 +95,10 @@ public static class ModelOperations
         return results;
     }
 
-    /// <summary>Greedy decoding with a KV cache; stops after <paramref name="maxNewTokens"/> or at EOS.</summary>
-    public static GenerationResult Generate(this LanguageModel model, string prompt, int maxNewTokens, bool stopAtEos = true, CancellationToken cancel = default)
+    /// <summary>Greedy decoding with a KV cache; stops after <paramref name="maxNewTokens"/> or at EOS.
+    /// <paramref name="progress"/> (optional) is called with the number of tokens generated so far.</summary>
+    public static GenerationResult Generate(this LanguageModel model, string prompt, int maxNewTokens, bool stopAtEos = true,
+        CancellationToken cancel = default, Action<int>? progress = null)
     {
         if (maxNewTokens < 0) throw new LreException("MaxNewTokensOutOfRange", LreErrorKind.InvalidArgument, "-MaxNewTokens cannot be negative.");
         var tokens = model.Tokenize(prompt);
@@ -117,6 +119,7 @@ public static class ModelOperations
             int id = (int)logits[0, 0].argmax().item<long>();
             if (stopAtEos && id == eos) break;
             generated.Add(id);
+            progress?.Invoke(generated.Count);
             next = new long[] { id };
         }
         return new GenerationResult(prompt, NewText(model, tokens, generated), generated.ToArray());

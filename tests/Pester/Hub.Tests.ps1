@@ -108,16 +108,18 @@ Describe 'Import-LreModel from the Hugging Face hub' {
         try { $m.Architecture | Should -Be 'gpt2' } finally { $m.Dispose() }
     }
 
-    It 'shows one progress activity per file with bytes and rate, each completed' {
+    It 'shows one progress activity per file with bytes and rate, each completed, then the load' {
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddScript("Import-Module '$script:ModulePath'; (Import-LreModel gpt2).Dispose()")
             $null = $ps.Invoke()
             $ps.HadErrors | Should -BeFalse
             $records = @($ps.Streams.Progress)
-            $activities = $records | Group-Object ActivityId
+            $activities = $records | Where-Object Activity -like 'Downloading *' | Group-Object ActivityId
             $activities.Count | Should -Be (Get-ChildItem (Get-FixturePath 'gpt2')).Count
             foreach ($a in $activities) { @($a.Group | Where-Object RecordType -eq 'Completed').Count | Should -Be 1 }
+            $records[-1].Activity | Should -Be 'Loading gpt2'
+            $records[-1].RecordType | Should -Be 'Completed'
             $weights = $records | Where-Object { $_.Activity -eq 'Downloading model.safetensors (openai-community/gpt2)' -and $_.RecordType -ne 'Completed' }
             $weights[-1].StatusDescription | Should -Match '^13\.3 MB of 13\.3 MB at [\d.]+ [kMG]?B/s$'
             $weights[-1].PercentComplete | Should -Be 100

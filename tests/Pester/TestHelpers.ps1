@@ -56,3 +56,19 @@ function Get-ErrorRecord([scriptblock]$Body) {
     try { & $Body | Out-Null } catch { return $_ }
     throw 'expected an error, but the command succeeded'
 }
+
+# A [powershell] with a runspace of its own, the module imported and $Variables set there: its
+# Streams (Progress, Verbose, Information) can be inspected, and a running pipeline in it stopped
+# from here. Dispose it.
+function New-ModuleRunspace([hashtable]$Variables = @{}) {
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript("Import-Module '$script:ModulePath'").Invoke()
+    $ps.Commands.Clear()
+    foreach ($name in $Variables.Keys) { $ps.Runspace.SessionStateProxy.SetVariable($name, $Variables[$name]) }
+    $ps
+}
+
+# The stories260k relation most tests use: names -> she / he.
+function Get-PronounRelation {
+    Import-LreRelation (Join-Path $script:Shared 'models/stories260k/relations.json') | Where-Object Name -eq 'name_to_subject_pronoun'
+}

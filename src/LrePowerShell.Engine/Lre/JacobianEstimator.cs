@@ -25,7 +25,8 @@ public static class JacobianEstimator
     /// <summary>Rows of J per backward pass.</summary>
     public const int DefaultChunk = 128;
 
-    public static JacobianSample Compute(LanguageModel model, SubjectPrompt prompt, int layer, int chunk = DefaultChunk)
+    public static JacobianSample Compute(LanguageModel model, SubjectPrompt prompt, int layer, int chunk = DefaultChunk,
+        CancellationToken cancel = default)
     {
         int d = model.Spec.HiddenSize, last = model.Spec.LayerCount - 1;
         var ids = tensor(prompt.Tokens.Select(t => (long)t.Id).ToArray(), new long[] { 1, prompt.Tokens.Count }, device: model.Device);
@@ -50,6 +51,8 @@ public static class JacobianEstimator
         using var eye = torch.eye(d, dtype: model.DType, device: model.Device);
         for (int r0 = 0; r0 < d; r0 += chunk)
         {
+            // a chunk of GPT-J's 4096 rows takes seconds: Ctrl+C should not wait for all 32
+            cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int c = Math.Min(chunk, d - r0);
             var leaf = h.unsqueeze(0).expand(c, d).clone().requires_grad_(true);

@@ -41,8 +41,10 @@ public static class LreEvaluation
             : z.matmul(model.Decoder.Unembedding.to(ScalarType.Float32).t());
     }
 
+    /// <summary>The model's and the operator's top-1 token on each test sample (default: the operator's
+    /// held-out split). <paramref name="progress"/> gets (prompts done, prompts in all) after each batch.</summary>
     public static IReadOnlyList<FaithfulnessSample> Faithfulness(LanguageModel model, LinearOperator op,
-        IReadOnlyList<RelationSample>? samples = null, CancellationToken cancel = default)
+        IReadOnlyList<RelationSample>? samples = null, CancellationToken cancel = default, Action<int, int>? progress = null)
     {
         CheckModel(model, op);
         samples ??= op.Test;
@@ -50,7 +52,7 @@ public static class LreEvaluation
             throw new LreException("NoTestSamples", LreErrorKind.InvalidArgument, "The operator has no test samples: give -Data with samples to evaluate.");
         using var scope = NewDisposeScope();
         var prompts = samples.Select(s => TestPrompt(model, op, s.Subject)).ToArray();
-        var read = PromptRun.Read(model, prompts, op.Layer, cancel: cancel);
+        var read = PromptRun.Read(model, prompts, op.Layer, cancel: cancel, progress: done => progress?.Invoke(done, prompts.Length));
         long[] modelTop = read.Logits.argmax(-1).cpu().data<long>().ToArray();
         long[] lreTop = Logits(model, op, read.H).argmax(-1).cpu().data<long>().ToArray();
         return samples.Select((s, i) =>
@@ -66,8 +68,11 @@ public static class LreEvaluation
     /// another object), Δh = W⁺_r (o_t − o_s) with W⁺_r the rank-r pseudo-inverse of the unscaled W
     /// and o the last block's output at the last token; h_s + Δh is patched in at (layer, subject's
     /// last token) and the edit succeeds when the model now predicts t's object (prefix rule).
+    /// <paramref name="progress"/> gets (prompts run, prompts to run) after each batch: one pass over the
+    /// test prompts, then one over the edited prompts per rank.
     /// </summary>
-    public static IReadOnlyList<CausalitySample> Causality(LanguageModel model, LinearOperator op, IReadOnlyList<int> ranks, CancellationToken cancel = default)
+    public static IReadOnlyList<CausalitySample> Causality(LanguageModel model, LinearOperator op, IReadOnlyList<int> ranks,
+        CancellationToken cancel = default, Action<int, int>? progress = null)
     {
         CheckModel(model, op);
         var test = op.Test;
@@ -78,22 +83,26 @@ public static class LreEvaluation
             throw new LreException("NoCausalityPairs", LreErrorKind.InvalidArgument, "Causality needs test samples with at least two different objects.");
         using var scope = NewDisposeScope();
         var prompts = pairs.Select(p => TestPrompt(model, op, test[p.Source].Subject)).ToArray();
-        var o = PromptRun.Read(model, test.Select(s => TestPrompt(model, op, s.Subject)).ToArray(), op.Layer, cancel: cancel).O.cpu().to(ScalarType.Float64);
+        int total = test.Count + pairs.Length * ranks.Count;
+        var o = PromptRun.Read(model, test.Select(s => TestPrompt(model, op, s.Subject)).ToArray(), op.Layer, cancel: cancel,
+            progress: done => progress?.Invoke(done, total)).O.cpu().to(ScalarType.Float64);
         var w = tensor(op.Weight, new long[] { op.Dim, op.Dim });
         var results = new List<CausalitySample>();
-        foreach (int rank in ranks)
+        for (int k = 0; k < ranks.Count; k++)
         {
+            int rank = ranks[k], before = test.Count + k * pairs.Length;
             if (rank < 0 || rank > op.Dim)
                 throw new LreException("RankOutOfRange", LreErrorKind.InvalidArgument, $"Rank {rank} is outside 0..{op.Dim} (0 = full rank).");
             cancel.ThrowIfCancellationRequested();
             using var rankScope = NewDisposeScope();
             var pinv = OperatorMath.LowRankPinv(w, rank);
             var deltas = pairs.Select(p => pinv.matmul(o[p.Target] - o[p.Source]).to(ScalarType.Float32)).ToArray();
-            var edited = PromptRun.Read(model, prompts, op.Layer, deltas, cancel).Logits.argmax(-1).cpu().data<long>().ToArray();
-            for (int k = 0; k < pairs.Length; k++)
+            var edited = PromptRun.Read(model, prompts, op.Layer, deltas, cancel, done => progress?.Invoke(before + done, total))
+                .Logits.argmax(-1).cpu().data<long>().ToArray();
+            for (int p = 0; p < pairs.Length; p++)
             {
-                var (src, tgt) = (test[pairs[k].Source], test[pairs[k].Target]);
-                string pred = model.TokenText((int)edited[k]);
+                var (src, tgt) = (test[pairs[p].Source], test[pairs[p].Target]);
+                string pred = model.TokenText((int)edited[p]);
                 results.Add(new CausalitySample(rank, src.Subject, tgt.Subject, tgt.Object, pred, ObjectToken.PrefixMatches(pred, tgt.Object)));
             }
         }

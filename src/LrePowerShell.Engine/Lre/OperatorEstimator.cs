@@ -65,7 +65,7 @@ public static class OperatorEstimator
             cancel.ThrowIfCancellationRequested();
             using var sampleScope = NewDisposeScope();
             string prompt = FewShotPrompt.Build(model.Tokenizer, r.Relation.Template, FewShotPrompt.ForTraining(train, i, fewShot), train[i].Subject);
-            var s = JacobianEstimator.Compute(model, SubjectPrompt.Make(model, prompt, train[i].Subject), r.Layer, r.JacobianChunk);
+            var s = JacobianEstimator.Compute(model, SubjectPrompt.Make(model, prompt, train[i].Subject), r.Layer, r.JacobianChunk, cancel);
             var j = s.J.cpu().to(ScalarType.Float64);
             wSum.add_(j);
             bSum.add_(s.O.cpu().to(ScalarType.Float64) - j.matmul(s.H.cpu().to(ScalarType.Float64)));

@@ -23,9 +23,10 @@ public static class PromptRun
 {
     /// <summary>Runs prompts in left-padded batches (no autograd) and returns [N, D], [N, D], [N, V]
     /// tensors in the caller's DisposeScope. <paramref name="edit"/> (optional) adds a vector [D] per
-    /// prompt to the residual at (layer, subject index), the causality intervention.</summary>
+    /// prompt to the residual at (layer, subject index), the causality intervention. <paramref name="progress"/>
+    /// (optional) is called after each batch with the number of prompts done.</summary>
     public static PromptReadout Read(LanguageModel model, IReadOnlyList<SubjectPrompt> prompts, int layer,
-        IReadOnlyList<Tensor>? edit = null, CancellationToken cancel = default)
+        IReadOnlyList<Tensor>? edit = null, CancellationToken cancel = default, Action<int>? progress = null)
     {
         var hs = new List<Tensor>(); var os = new List<Tensor>(); var ls = new List<Tensor>();
         int last = model.Spec.LayerCount - 1;
@@ -48,6 +49,7 @@ public static class PromptRun
             hs.Add(hooks.Captured(layer).index(rows, at.to(model.Device)).to(ScalarType.Float32));
             os.Add(hooks.Captured(last).select(1, -1).to(ScalarType.Float32));
             ls.Add(logits.select(1, 0));
+            progress?.Invoke(start + chunk.Length);
         }
         return new PromptReadout(cat(hs, 0), cat(os, 0), cat(ls, 0));
     }

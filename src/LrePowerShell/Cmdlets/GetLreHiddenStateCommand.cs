@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine;
 using LrePowerShell.Engine.Errors;
 
@@ -12,16 +13,18 @@ public sealed class GetLreHiddenStateCommand : LreCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public LreModel Model { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [AllowEmptyString]
     public string[] Prompt { get; set; } = Array.Empty<string>();
 
     /// <summary>Block indices or module names (<c>15</c>, <c>transformer.h.15</c>).</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
     public object[] Layer { get; set; } = Array.Empty<object>();
 
     /// <summary><c>Last</c> (default), <c>SubjectLast</c> (with -Subject), <c>All</c>, or a token index (negative from the end).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PositionCompleter))]
     public string Position { get; set; } = "Last";
 
     [Parameter]
@@ -34,8 +37,21 @@ public sealed class GetLreHiddenStateCommand : LreCmdlet
             var engine = Model.Engine;
             engine.ThrowIfDisposed();
             var layers = Layer.Select(l => engine.ResolveBlock(l is PSObject p ? p.BaseObject : l)).ToArray();
-            foreach (var r in engine.HiddenStates(Prompt, layers, ParsePosition(), Stopping))
-                WriteObject(new LreHiddenState { Prompt = r.Prompt, Layer = r.Layer, LayerName = r.LayerName, Position = r.Position, TokenId = r.TokenId, Token = r.Token, Vector = r.Vector });
+            var position = ParsePosition();
+            string what = $"Reading layer{(layers.Length == 1 ? "" : "s")} {string.Join(", ", layers)} at {Position} of {Prompt.Length} prompt{(Prompt.Length == 1 ? "" : "s")}";
+            using var activity = StartActivity("Get-LreHiddenState");
+            Timed(what, () =>
+            {
+                // a batch at a time, so that states stream out, progress moves and Ctrl+C lands between batches
+                int done = 0;
+                foreach (var batch in Prompt.Chunk(ModelOperations.BatchSize))
+                {
+                    activity.Report($"{what}: {done}/{Prompt.Length}", done, Prompt.Length);
+                    foreach (var r in engine.HiddenStates(batch, layers, position, Stopping))
+                        WriteObject(new LreHiddenState { Prompt = r.Prompt, Layer = r.Layer, LayerName = r.LayerName, Position = r.Position, TokenId = r.TokenId, Token = r.Token, Vector = r.Vector });
+                    done += batch.Length;
+                }
+            });
         });
     }
 

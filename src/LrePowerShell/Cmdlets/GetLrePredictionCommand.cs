@@ -11,7 +11,7 @@ public sealed class GetLrePredictionCommand : LreCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public LreModel Model { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [AllowEmptyString]
     public string[] Prompt { get; set; } = Array.Empty<string>();
 
@@ -23,8 +23,21 @@ public sealed class GetLrePredictionCommand : LreCmdlet
     {
         Run(Prompt, () =>
         {
-            foreach (var r in Model.Engine.Predict(Prompt, Top, Stopping))
-                WriteObject(new LrePrediction { Prompt = r.Prompt, Rank = r.Rank, TokenId = r.TokenId, Token = r.Token, Logit = r.Logit, Probability = r.Probability });
+            Model.Engine.ThrowIfDisposed();
+            string what = $"Predicting the top {Top} next tokens of {Prompt.Length} prompt{(Prompt.Length == 1 ? "" : "s")}";
+            using var activity = StartActivity("Get-LrePrediction");
+            Timed(what, () =>
+            {
+                // a batch at a time, so that rows stream out, progress moves and Ctrl+C lands between batches
+                int done = 0;
+                foreach (var batch in Prompt.Chunk(ModelOperations.BatchSize))
+                {
+                    activity.Report($"{what}: {done}/{Prompt.Length}", done, Prompt.Length);
+                    foreach (var r in Model.Engine.Predict(batch, Top, Stopping))
+                        WriteObject(new LrePrediction { Prompt = r.Prompt, Rank = r.Rank, TokenId = r.TokenId, Token = r.Token, Logit = r.Logit, Probability = r.Probability });
+                    done += batch.Length;
+                }
+            });
         });
     }
 }

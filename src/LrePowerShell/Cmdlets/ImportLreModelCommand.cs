@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine;
 using LrePowerShell.Engine.Hub;
 
@@ -19,7 +20,7 @@ public sealed class ImportLreModelCommand : LreCmdlet
     /// <summary>An alias (gpt2-xl, llama-3.2-1b, …), a hub id (org/name), or an existing local folder.</summary>
     [Parameter(Position = 0, ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ModelAliasCompleter))]
+    [ArgumentCompleter(typeof(ModelNameCompleter))]
     public string? Name { get; set; }
 
     /// <summary>A folder with config.json, safetensors weights and tokenizer files.</summary>
@@ -66,11 +67,7 @@ public sealed class ImportLreModelCommand : LreCmdlet
             LoadFolder(Name, folder);
             return;
         }
-        Run(Name, () =>
-        {
-            string snapshot = Download(ModelAliases.RepoIdFor(Name));
-            WriteObject(new LreModel(Name, LanguageModel.Load(snapshot, new LoadOptions(DType, Device))));
-        });
+        Run(Name, () => WriteObject(Load(Name, Download(ModelAliases.RepoIdFor(Name)))));
     }
 
     /// <summary>The folder <paramref name="name"/> names, if one exists (a local folder wins over a hub id, as in transformers).</summary>
@@ -87,11 +84,17 @@ public sealed class ImportLreModelCommand : LreCmdlet
         }
     }
 
-    private void LoadFolder(string target, string folder) => Run(target, () =>
+    private void LoadFolder(string target, string folder) =>
+        Run(target, () => WriteObject(Load(System.IO.Path.GetFileName(folder.TrimEnd('/', '\\')), folder)));
+
+    private LreModel Load(string name, string folder)
     {
-        var engine = LanguageModel.Load(folder, new LoadOptions(DType, Device));
-        WriteObject(new LreModel(System.IO.Path.GetFileName(folder.TrimEnd('/', '\\')), engine));
-    });
+        using var activity = StartActivity($"Loading {name}");
+        activity.Report($"{folder} as {DType} on {Device}");
+        var engine = Timed($"Loading '{name}' from {folder} as {DType} on {Device}", () => LanguageModel.Load(folder, new LoadOptions(DType, Device)));
+        WriteVerbose($"'{name}' is a {engine.ModelType} model: {engine.Spec.LayerCount} blocks, hidden size {engine.Spec.HiddenSize}, {engine.ParameterCount / 1e6:0.00} M parameters.");
+        return new LreModel(name, engine);
+    }
 
     /// <summary>Gets the model into the hub cache, showing progress and saying what goes where with -Verbose.</summary>
     private string Download(string repoId)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine.Lre;
 
 namespace LrePowerShell.Cmdlets;
@@ -11,6 +12,7 @@ public sealed class ImportLreRelationCommand : LreCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PSPath")]
+    [ArgumentCompleter(typeof(RelationFileCompleter))]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>The template to use (a flat list has none; for the paper's format it replaces the first).</summary>

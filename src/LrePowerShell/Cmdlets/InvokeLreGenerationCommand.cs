@@ -11,7 +11,7 @@ public sealed class InvokeLreGenerationCommand : LreCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public LreModel Model { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [AllowEmptyString]
     public string[] Prompt { get; set; } = Array.Empty<string>();
 
@@ -25,11 +25,16 @@ public sealed class InvokeLreGenerationCommand : LreCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var prompt in Prompt)
+        using var activity = StartActivity("Invoke-LreGeneration");
+        for (int i = 0; i < Prompt.Length; i++)
         {
+            string prompt = Prompt[i];
+            int k = i;
             Run(prompt, () =>
             {
-                var r = Model.Engine.Generate(prompt, MaxNewTokens, stopAtEos: !IgnoreEos, Stopping);
+                var r = Timed($"Generating up to {MaxNewTokens} tokens after '{prompt}'", () =>
+                    Model.Engine.Generate(prompt, MaxNewTokens, stopAtEos: !IgnoreEos, Stopping, tokens =>
+                        activity.Report($"prompt {k + 1}/{Prompt.Length}: {tokens}/{MaxNewTokens} tokens", k + (double)tokens / MaxNewTokens, Prompt.Length)));
                 WriteObject(new LreGeneration { Prompt = r.Prompt, Text = r.Text, TokenIds = r.TokenIds });
             });
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using LrePowerShell.Engine.Errors;
 
@@ -5,18 +6,22 @@ namespace LrePowerShell.Cmdlets;
 
 /// <summary>
 /// Base of every cmdlet: turns engine failures into terminating ErrorRecords with the engine's
-/// stable error id and a matching category, and cancels long work when the user presses Ctrl+C.
+/// stable error id and a matching category, cancels long work when the user presses Ctrl+C, and
+/// opens the cmdlet's Write-Progress activities.
 /// </summary>
-public abstract class LreCmdlet : PSCmdlet
+public abstract class LreCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private int _lastActivityId;
 
     /// <summary>Cancelled by StopProcessing (Ctrl+C or a stopped pipeline).</summary>
     protected CancellationToken Stopping => _stop.Token;
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    protected override void EndProcessing() => _stop.Dispose();
+    // Disposed with the cmdlet, not in EndProcessing: PowerShell may call StopProcessing on a
+    // command whose EndProcessing has already run (a later command of the pipeline is still busy).
+    public void Dispose() => _stop.Dispose();
 
     /// <summary>Runs <paramref name="body"/>; an <see cref="LreException"/> becomes a terminating error
     /// about <paramref name="target"/>. Cancellation surfaces as PowerShell's own pipeline stop.</summary>
@@ -35,6 +40,25 @@ public abstract class LreCmdlet : PSCmdlet
             throw new PipelineStoppedException();
         }
     }
+
+    /// <summary>A new Write-Progress activity of this cmdlet, nested under <paramref name="parent"/> if given.
+    /// Dispose it (a using block) so that it is completed however the work ends.</summary>
+    internal ProgressActivity StartActivity(string activity, ProgressActivity? parent = null) =>
+        new(this, ++_lastActivityId, activity, parent);
+
+    /// <summary>Says with -Verbose what is about to be computed, runs it, and says how long it took.</summary>
+    protected T Timed<T>(string what, Func<T> work)
+    {
+        WriteVerbose($"{what} ...");
+        var clock = Stopwatch.StartNew();
+        T result = work();
+        WriteVerbose($"{what}: done in {Seconds(clock.Elapsed)}.");
+        return result;
+    }
+
+    protected void Timed(string what, Action work) => Timed(what, () => { work(); return 0; });
+
+    internal static string Seconds(TimeSpan t) => t.TotalSeconds < 10 ? $"{t.TotalSeconds:0.00} s" : $"{t.TotalSeconds:0.0} s";
 
     private static ErrorCategory Category(LreErrorKind kind) => kind switch
     {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine.Lre;
 
 namespace LrePowerShell.Cmdlets;
@@ -14,12 +14,14 @@ public sealed class NewLreOperatorCommand : LreCmdlet
 
     /// <summary>Block indices or module names; one operator per layer.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
     public object[] Layer { get; set; } = Array.Empty<object>();
 
     [Parameter(Mandatory = true, ParameterSetName = "Data")]
+    [ArgumentCompleter(typeof(RelationFileCompleter))]
     public string Data { get; set; } = "";
 
-    [Parameter(Mandatory = true, ParameterSetName = "Relation")]
+    [Parameter(Mandatory = true, ParameterSetName = "Relation", ValueFromPipeline = true)]
     public LreRelation Relation { get; set; } = null!;
 
     [Parameter]
@@ -52,6 +54,7 @@ public sealed class NewLreOperatorCommand : LreCmdlet
 
     /// <summary>Test samples from a file: then every sample of -Data trains, in file order.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(RelationFileCompleter))]
     public string? TestData { get; set; }
 
     [Parameter]
@@ -69,33 +72,28 @@ public sealed class NewLreOperatorCommand : LreCmdlet
             IReadOnlyList<RelationSample>? test = TestRelation?.Engine.Samples
                 ?? (TestData is null ? null : RelationLoading.Load(this, TestData, Template).Samples);
             var layers = Layer.Select(l => engine.ResolveBlock(l is PSObject p ? p.BaseObject : l)).ToArray();
-            var progress = new ProgressRecord(1, $"New-LreOperator {relation.Name}", "starting");
-            try
+            using var sweep = StartActivity($"New-LreOperator: {relation.Name} ({Method})");
+            for (int k = 0; k < layers.Length; k++)
             {
-                for (int k = 0; k < layers.Length; k++)
-                {
-                    int layer = layers[k];
-                    var clock = Stopwatch.StartNew();
-                    WriteVerbose($"Estimating the {Method} operator of '{relation.Name}' at {engine.Architecture.BlockName(layer)} ({relation.Samples.Count} samples).");
-                    var op = OperatorEstimator.Estimate(engine, new OperatorRequest
+                Stopping.ThrowIfCancellationRequested();
+                int layer = layers[k];
+                string blockName = engine.Architecture.BlockName(layer);
+                sweep.Report($"{blockName} ({k + 1}/{layers.Length})", k, layers.Length);
+                using var samples = StartActivity($"Layer {layer}: {(Method == LreMethod.Jacobian ? "Jacobians" : "hidden states")} of the training samples", sweep);
+                var op = Timed($"Estimating the {Method} operator of '{relation.Name}' at {blockName} ({relation.Samples.Count} samples)", () =>
+                    OperatorEstimator.Estimate(engine, new OperatorRequest
                     {
                         Relation = relation, Layer = layer, Method = Method, Beta = Beta, Rank = Rank, FewShot = FewShot,
                         TrainFraction = TrainFraction, TrainCount = TrainCount, Seed = Seed, TestSamples = test,
                         Progress = (done, total) =>
                         {
-                            progress.StatusDescription = $"layer {layer} ({k + 1}/{layers.Length}): training sample {done}/{total}";
-                            progress.PercentComplete = (int)(100.0 * (k + (double)done / total) / layers.Length);
-                            WriteProgress(progress);
+                            samples.Report($"training sample {done}/{total}", done, total);
+                            sweep.Report($"{blockName} ({k + 1}/{layers.Length})", k + (double)done / total, layers.Length);
                         },
-                    }, Stopping);
-                    WriteVerbose($"Layer {layer}: {op.Train.Count} training and {op.Test.Count} test samples in {clock.Elapsed.TotalSeconds:F1} s.");
-                    WriteObject(new LreOperator(Model, op));
-                }
-            }
-            finally
-            {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
+                    }, Stopping));
+                WriteVerbose($"Layer {layer}: {op.Train.Count} training and {op.Test.Count} test samples.");
+                samples.Dispose();   // completed before the next command in the pipeline starts on the operator
+                WriteObject(new LreOperator(Model, op));
             }
         });
     }

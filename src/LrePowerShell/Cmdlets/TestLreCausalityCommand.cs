@@ -23,7 +23,10 @@ public sealed class TestLreCausalityCommand : LreCmdlet
             Run(op, () =>
             {
                 var ranks = Rank ?? new[] { op.Rank };
-                var trials = LreEvaluation.Causality(op.Model.Engine, op.Engine, ranks, Stopping);
+                using var activity = StartActivity($"Test-LreCausality: {op}");
+                var trials = Timed($"Editing {op} toward other test subjects at rank {string.Join(", ", ranks.Select(r => r == 0 ? "full" : r.ToString()))}", () =>
+                    LreEvaluation.Causality(op.Model.Engine, op.Engine, ranks, Stopping, (done, total) =>
+                        activity.Report($"prompt {done}/{total}", done, total)));
                 foreach (var group in trials.GroupBy(t => t.Rank))
                 {
                     int total = group.Count(), ok = group.Count(t => t.Succeeded);

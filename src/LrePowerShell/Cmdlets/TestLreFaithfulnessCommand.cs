@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LrePowerShell.Completion;
 using LrePowerShell.Engine.Lre;
 
 namespace LrePowerShell.Cmdlets;
@@ -13,6 +14,7 @@ public sealed class TestLreFaithfulnessCommand : LreCmdlet
 
     /// <summary>Evaluate these samples instead of the operator's held-out split.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(RelationFileCompleter))]
     public string? Data { get; set; }
 
     /// <summary>Evaluate at these β instead of the operator's own (one result per β).</summary>
@@ -30,11 +32,18 @@ public sealed class TestLreFaithfulnessCommand : LreCmdlet
             Run(op, () =>
             {
                 var samples = Data is null ? null : RelationLoading.Load(this, Data, op.Template).Samples;
-                foreach (double beta in Beta ?? new[] { op.Beta })
+                var betas = Beta ?? new[] { op.Beta };
+                using var activity = StartActivity($"Test-LreFaithfulness: {op}");
+                for (int k = 0; k < betas.Length; k++)
                 {
+                    double beta = betas[k];
                     var withBeta = op.Engine.With(beta: beta);
-                    var results = LreEvaluation.Faithfulness(op.Model.Engine, withBeta, samples, Stopping);
+                    int count = samples?.Count ?? op.TestSamples;
+                    var results = Timed($"Evaluating {op} at beta {beta} on {count} samples", () =>
+                        LreEvaluation.Faithfulness(op.Model.Engine, withBeta, samples, Stopping, (done, total) =>
+                            activity.Report($"beta {beta} ({k + 1}/{betas.Length}): prompt {done}/{total}", k + (double)done / total, betas.Length)));
                     var summary = Summarize(op, withBeta, results);
+                    WriteVerbose($"{op}, beta {beta}: {summary}");
                     if (!PerSample) { WriteObject(summary); continue; }
                     foreach (var r in results)
                         WriteObject(new LreFaithfulnessSample

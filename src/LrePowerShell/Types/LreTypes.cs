@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using LrePowerShell.Engine.Lre;
 
@@ -83,7 +84,8 @@ public sealed class LreFaithfulness
     public double Accuracy { get; init; }
     public int ModelCorrect { get; init; }
     public double ModelAccuracy { get; init; }
-    public override string ToString() => $"Faithfulness: {Faithful}/{Total} ({Faithfulness:P2})";
+    /// <summary>The seed's line, <c>Faithfulness: 28/38 (73.68%)</c>, the same in every culture.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Faithfulness: {Faithful}/{Total} ({Faithfulness * 100:0.00}%)");
 }
 
 /// <summary>One test sample of Test-LreFaithfulness -PerSample.</summary>
