@@ -93,7 +93,7 @@ public sealed class ExportLreChartCommand : LreCmdlet
         {
             for (int i = 0; i < _operators.Count; i++)
             {
-                Stopping.ThrowIfCancellationRequested();
+                StopToken.ThrowIfCancellationRequested();
                 var op = _operators[i];
                 activity.Report($"{op} ({i + 1}/{_operators.Count})", i, _operators.Count);
                 spectra.Add(new OperatorSpectrum(op.Model.Name, op.Relation, op.Layer, op.Method, op.GetSingularValues()));

@@ -47,7 +47,7 @@ public sealed class GetLreHiddenStateCommand : LreCmdlet
                 foreach (var batch in Prompt.Chunk(ModelOperations.BatchSize))
                 {
                     activity.Report($"{what}: {done}/{Prompt.Length}", done, Prompt.Length);
-                    foreach (var r in engine.HiddenStates(batch, layers, position, Stopping))
+                    foreach (var r in engine.HiddenStates(batch, layers, position, StopToken))
                         WriteObject(new LreHiddenState { Prompt = r.Prompt, Layer = r.Layer, LayerName = r.LayerName, Position = r.Position, TokenId = r.TokenId, Token = r.Token, Vector = r.Vector });
                     done += batch.Length;
                 }

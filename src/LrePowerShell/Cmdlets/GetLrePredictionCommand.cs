@@ -33,7 +33,7 @@ public sealed class GetLrePredictionCommand : LreCmdlet
                 foreach (var batch in Prompt.Chunk(ModelOperations.BatchSize))
                 {
                     activity.Report($"{what}: {done}/{Prompt.Length}", done, Prompt.Length);
-                    foreach (var r in Model.Engine.Predict(batch, Top, Stopping))
+                    foreach (var r in Model.Engine.Predict(batch, Top, StopToken))
                         WriteObject(new LrePrediction { Prompt = r.Prompt, Rank = r.Rank, TokenId = r.TokenId, Token = r.Token, Logit = r.Logit, Probability = r.Probability });
                     done += batch.Length;
                 }

@@ -107,7 +107,7 @@ public sealed class ImportLreModelCommand : LreCmdlet
             return PipelineThread.Run(async post =>
             {
                 using var client = new HubClient(settings, p => post(() => progress.Show(p)), message => post(() => WriteVerbose(message)));
-                return await client.GetModelAsync(repoId, Revision, Refresh, Stopping);
+                return await client.GetModelAsync(repoId, Revision, Refresh, StopToken);
             });
         }
         finally

@@ -33,7 +33,7 @@ public sealed class InvokeLreGenerationCommand : LreCmdlet
             Run(prompt, () =>
             {
                 var r = Timed($"Generating up to {MaxNewTokens} tokens after '{prompt}'", () =>
-                    Model.Engine.Generate(prompt, MaxNewTokens, stopAtEos: !IgnoreEos, Stopping, tokens =>
+                    Model.Engine.Generate(prompt, MaxNewTokens, stopAtEos: !IgnoreEos, StopToken, tokens =>
                         activity.Report($"prompt {k + 1}/{Prompt.Length}: {tokens}/{MaxNewTokens} tokens", k + (double)tokens / MaxNewTokens, Prompt.Length)));
                 WriteObject(new LreGeneration { Prompt = r.Prompt, Text = r.Text, TokenIds = r.TokenIds });
             });

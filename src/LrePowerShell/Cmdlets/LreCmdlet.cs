@@ -15,7 +15,7 @@ public abstract class LreCmdlet : PSCmdlet, IDisposable
     private int _lastActivityId;
 
     /// <summary>Cancelled by StopProcessing (Ctrl+C or a stopped pipeline).</summary>
-    protected CancellationToken Stopping => _stop.Token;
+    protected CancellationToken StopToken => _stop.Token;
 
     protected override void StopProcessing() => _stop.Cancel();
 

@@ -75,7 +75,7 @@ public sealed class NewLreOperatorCommand : LreCmdlet
             using var sweep = StartActivity($"New-LreOperator: {relation.Name} ({Method})");
             for (int k = 0; k < layers.Length; k++)
             {
-                Stopping.ThrowIfCancellationRequested();
+                StopToken.ThrowIfCancellationRequested();
                 int layer = layers[k];
                 string blockName = engine.Architecture.BlockName(layer);
                 sweep.Report($"{blockName} ({k + 1}/{layers.Length})", k, layers.Length);
@@ -90,7 +90,7 @@ public sealed class NewLreOperatorCommand : LreCmdlet
                             samples.Report($"training sample {done}/{total}", done, total);
                             sweep.Report($"{blockName} ({k + 1}/{layers.Length})", k + (double)done / total, layers.Length);
                         },
-                    }, Stopping));
+                    }, StopToken));
                 WriteVerbose($"Layer {layer}: {op.Train.Count} training and {op.Test.Count} test samples.");
                 samples.Dispose();   // completed before the next command in the pipeline starts on the operator
                 WriteObject(new LreOperator(Model, op));

@@ -25,7 +25,7 @@ public sealed class TestLreCausalityCommand : LreCmdlet
                 var ranks = Rank ?? new[] { op.Rank };
                 using var activity = StartActivity($"Test-LreCausality: {op}");
                 var trials = Timed($"Editing {op} toward other test subjects at rank {string.Join(", ", ranks.Select(r => r == 0 ? "full" : r.ToString()))}", () =>
-                    LreEvaluation.Causality(op.Model.Engine, op.Engine, ranks, Stopping, (done, total) =>
+                    LreEvaluation.Causality(op.Model.Engine, op.Engine, ranks, StopToken, (done, total) =>
                         activity.Report($"prompt {done}/{total}", done, total)));
                 foreach (var group in trials.GroupBy(t => t.Rank))
                 {

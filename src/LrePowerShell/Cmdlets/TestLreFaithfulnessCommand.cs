@@ -40,7 +40,7 @@ public sealed class TestLreFaithfulnessCommand : LreCmdlet
                     var withBeta = op.Engine.With(beta: beta);
                     int count = samples?.Count ?? op.TestSamples;
                     var results = Timed($"Evaluating {op} at beta {beta} on {count} samples", () =>
-                        LreEvaluation.Faithfulness(op.Model.Engine, withBeta, samples, Stopping, (done, total) =>
+                        LreEvaluation.Faithfulness(op.Model.Engine, withBeta, samples, StopToken, (done, total) =>
                             activity.Report($"beta {beta} ({k + 1}/{betas.Length}): prompt {done}/{total}", k + (double)done / total, betas.Length)));
                     var summary = Summarize(op, withBeta, results);
                     WriteVerbose($"{op}, beta {beta}: {summary}");
