@@ -126,7 +126,9 @@ function Write-El([string]$Name, [string]$Text) { $p, $l = $Name -split ':'; $w.
 function Write-Paras([string[]]$Paragraphs) { foreach ($para in $Paragraphs) { Write-El 'maml:para' $para } }
 function Write-Description([string[]]$Paragraphs) { Start-El 'maml:description'; Write-Paras $Paragraphs; $w.WriteEndElement() }
 
-function Write-Parameter($Cmd, [Management.Automation.ParameterMetadata]$Parameter, $SetParameter, [string]$Text, $Instance) {
+# One <command:parameter>: as it stands in a parameter set's syntax ($SetParameter given) or in the
+# parameter list, where it is required only if every set it belongs to requires it.
+function Write-Parameter([Management.Automation.ParameterMetadata]$Parameter, $SetParameter, [string]$Text, $Instance) {
     $typeName = Get-TypeName $Parameter.ParameterType
     $mandatory = if ($SetParameter) { $SetParameter.IsMandatory } else { @($Parameter.ParameterSets.Values | Where-Object { -not $_.IsMandatory }).Count -eq 0 }
     $position = if ($SetParameter) { $SetParameter.Position } else { @($Parameter.ParameterSets.Values.Position | Sort-Object)[-1] }
@@ -188,14 +190,14 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         Start-El 'command:syntaxItem'
         Write-El 'maml:name' $cmd.Name
         foreach ($sp in $set.Parameters | Where-Object { $_.Name -notin $commonParameters -or $standardParameters.Contains($_.Name) }) {
-            Write-Parameter $cmd $cmd.Parameters[$sp.Name] $sp $parameterText[$sp.Name] $instance
+            Write-Parameter $cmd.Parameters[$sp.Name] $sp $parameterText[$sp.Name] $instance
         }
         $w.WriteEndElement()
     }
     $w.WriteEndElement()
 
     Start-El 'command:parameters'
-    foreach ($p in $parameters) { Write-Parameter $cmd $p $null $parameterText[$p.Name] $instance }
+    foreach ($p in $parameters) { Write-Parameter $p $null $parameterText[$p.Name] $instance }
     $w.WriteEndElement()
 
     foreach ($kind in @(@('INPUTS', 'command:inputTypes', 'command:inputType'), @('OUTPUTS', 'command:returnValues', 'command:returnValue'))) {

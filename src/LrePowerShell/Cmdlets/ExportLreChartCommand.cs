@@ -80,7 +80,7 @@ public sealed class ExportLreChartCommand : LreCmdlet
             string what = $"{chart.Series.Count} line{(chart.Series.Count == 1 ? "" : "s")} ('{chart.Title}')";
             if (!ShouldProcess(_target, $"Write a {Name(_format)} chart of {what}")) return;
             Timed($"Drawing {what} into {_target} ({Width}×{Height} {Name(_format)})", () => ChartWriter.Save(chart, _target, _format, Width, Height));
-            WriteObject(new FileInfo(_target));
+            WriteFile(_target);
         });
     }
 

@@ -30,7 +30,7 @@ public sealed class ExportLreOperatorCommand : LreCmdlet
                 throw new LreException("OperatorFileExists", LreErrorKind.InvalidArgument, $"'{target}' exists; use -Force to overwrite it.");
             if (!ShouldProcess(target, $"Export operator {Operator}")) return;
             OperatorFile.Write(Operator.Engine, target);
-            WriteObject(new FileInfo(target));
+            WriteFile(target);
         });
     }
 

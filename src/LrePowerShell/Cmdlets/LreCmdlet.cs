@@ -46,6 +46,11 @@ public abstract class LreCmdlet : PSCmdlet, IDisposable
     internal ProgressActivity StartActivity(string activity, ProgressActivity? parent = null) =>
         new(this, ++_lastActivityId, activity, parent);
 
+    /// <summary>Writes a file this cmdlet has written as Get-Item returns it: with the provider's properties,
+    /// it shows in the file system's own view (a bare FileInfo shows with empty columns).</summary>
+    protected void WriteFile(string path) =>
+        WriteObject(InvokeProvider.Item.Get(new[] { path }, force: true, literalPath: true), enumerateCollection: true);
+
     /// <summary>Says with -Verbose what is about to be computed, runs it, and says how long it took.</summary>
     protected T Timed<T>(string what, Func<T> work)
     {
