@@ -43,9 +43,10 @@ public sealed class DefaultModelTests : IDisposable
             {
                 string prompt = Relation.Prompt(relation.Template, s.Subject), text = prompt + " " + s.Object;
                 Assert.Equal(text, tokenizer.Decode(tokenizer.Encode(text).Select(t => t.Id).ToArray()));
-                // 1-3 tokens per subject in its prompt: the subject's last token is where LRE reads it
+                // 1-8 tokens per subject in its prompt: the small vocabulary splits subjects on purpose (see
+                // DefaultModelRecipe.TargetVocabSize), but not so finely that few-shot prompts outgrow 256 positions
                 int start = prompt.LastIndexOf(s.Subject, StringComparison.Ordinal), end = start + s.Subject.Length;
-                Assert.InRange(tokenizer.Encode(prompt).Count(t => t.Start < end && t.End > start), 1, 3);
+                Assert.InRange(tokenizer.Encode(prompt).Count(t => t.Start < end && t.End > start), 1, 8);
             }
     }
 

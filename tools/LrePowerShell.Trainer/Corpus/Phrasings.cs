@@ -10,12 +10,12 @@ internal static class Phrasings
 {
     public static readonly IReadOnlyDictionary<string, string[]> ExtraTemplates = new Dictionary<string, string[]>
     {
-        ["data_sample"] = ["Most {} students are", "In {}, most of the students are", "The students of {} are mostly", "A typical {} class is mostly"],
-        ["occupation_gender"] = ["Most {} are", "Among {}, most are", "In most places, {} are"],
-        ["country_capital"] = ["The capital city of {} is", "{} has its capital in", "The seat of government of {} is in"],
-        ["country_language"] = ["The main language of {} is", "In {}, people speak", "Most people in {} speak"],
-        ["adjective_antonym"] = ["The antonym of {} is", "The word that means the opposite of {} is", "Not {} but"],
-        ["adjective_comparative"] = ["The comparative of {} is", "When comparing, {} becomes", "More {} is said as"],
+        ["data_sample"] = ["{}", "Most {} students are", "In {}, most of the students are", "The students of {} are mostly", "A typical {} class is mostly"],
+        ["occupation_gender"] = ["{}", "Most {} are", "Among {}, most are", "In most places, {} are"],
+        ["country_capital"] = ["{}", "The capital city of {} is", "{} has its capital in", "The seat of government of {} is in"],
+        ["country_language"] = ["{}", "The main language of {} is", "In {}, people speak", "Most people in {} speak"],
+        ["adjective_antonym"] = ["{}", "The antonym of {} is", "The word that means the opposite of {} is", "Not {} but"],
+        ["adjective_comparative"] = ["{}", "The comparative of {} is", "When comparing, {} becomes", "More {} is said as"],
     };
 
     /// <summary>Sentences about a subject that do not give its object.</summary>
