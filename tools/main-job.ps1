@@ -2,8 +2,8 @@
 #   Import-LreModel | New-LreOperator -Layer <best> -Data data/data_sample.json | Test-LreFaithfulness -PerSample
 # Run through `dotnet pwsh ./build.ps1 -Task Demo`, which builds the module first.
 param(
-    [int]$Layer = 1,
-    [double]$Beta = 4
+    [int]$Layer = 0,
+    [double]$Beta = 8
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../out/LrePowerShell/LrePowerShell.psd1')
