@@ -3,7 +3,12 @@ using LrePowerShell.Engine.Lre;
 
 namespace LrePowerShell.Engine.Tests.Reliability;
 
+/// <summary>Runs alone: RSS is process-wide, so other test classes running beside it would count.</summary>
+[CollectionDefinition(nameof(AloneCollection), DisableParallelization = true)]
+public sealed class AloneCollection { }
+
 /// <summary>A long session must not grow: load → operator → faithfulness → dispose, 50 times.</summary>
+[Collection(nameof(AloneCollection))]
 public class LongSessionTests
 {
     private readonly ITestOutputHelper _out;
