@@ -7,19 +7,28 @@
       Build  publish the module (cmdlets + engine + libtorch natives) into out/LrePowerShell
       Test   Build, then the xunit engine tests and the Pester cmdlet tests; prints one
              'N passed, N failed, N skipped' line for both and exits non-zero on any failure
+      Bench  the benchmark suite (bench/): our engine and PyTorch side by side in one run, one
+             table on stdout and in artifacts/bench.md. -Short is CI's smoke run (tiny shapes, one
+             repetition, no 6 GB load: it checks that the suite works, not its numbers); -Only 2,3
+             runs those workloads (after the matmul rate and workload 1). The PyTorch side needs
+             Debian's python3-torch and libopenblas0-pthread and is shown as skipped without them.
     -Cuda builds against the CUDA libtorch package instead of the CPU one (for machines with an
     NVIDIA GPU; that package is not on every NuGet feed, and this repository's CI cannot test it).
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Bench -Short
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test')]
+    [ValidateSet('Build', 'Test', 'Bench')]
     [string]$Task = 'Build',
     [string]$Configuration = 'Release',
-    [switch]$Cuda
+    [switch]$Cuda,
+    [switch]$Short,
+    [int[]]$Only
 )
 $ErrorActionPreference = 'Stop'
 $env:DOTNET_NOLOGO = '1'; $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
@@ -34,6 +43,17 @@ function Invoke-Step([string]$Name, [scriptblock]$Body) {
     & $Body
     if ($LASTEXITCODE) { throw "$Name failed (exit $LASTEXITCODE)" }
     Write-Host "== $Name done in $([int]$sw.Elapsed.TotalSeconds)s"
+}
+
+if ($Task -eq 'Bench') {
+    $project = Join-Path $root 'bench/LrePowerShell.Bench/LrePowerShell.Bench.csproj'
+    Invoke-Step 'build bench' { dotnet build $project -c $Configuration -nologo -v:q @libtorch }
+    New-Item -ItemType Directory -Force $artifacts | Out-Null
+    $benchArgs = @('--out', (Join-Path $artifacts 'bench.md'))
+    if ($Short) { $benchArgs += '--short' }
+    if ($Only) { $benchArgs += '--only', ($Only -join ',') }
+    Invoke-Step 'bench' { dotnet (Join-Path $root "bench/LrePowerShell.Bench/bin/$Configuration/net10.0/linux-x64/LrePowerShell.Bench.dll") @benchArgs }
+    return
 }
 
 Invoke-Step 'publish module' {
