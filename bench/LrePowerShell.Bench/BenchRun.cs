@@ -20,7 +20,7 @@ public sealed class BenchRun
     /// on the PyTorch side (shown in the table) leaves ours measured.</summary>
     public (Timing Ours, Timing? Torch, string Skip) SideBySide(Func<Measured> ours, Func<Measured>? torch, int reps)
     {
-        string skip = !Torch.Available ? "skipped: " + Torch.Reason : torch is null ? "—" : "";
+        string skip = !Torch.Available ? "skipped (no PyTorch, see above)" : torch is null ? "—" : "";
         bool torchOn = Torch.Available && torch is not null;
         var o = new List<Measured>(); var t = new List<Measured>();
         for (int i = Short ? 0 : -1; i < reps; i++)                  // i = -1: the warm-up, not recorded

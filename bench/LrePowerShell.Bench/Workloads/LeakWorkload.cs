@@ -19,7 +19,7 @@ public static class LeakWorkload
         string? fixture = SharedFolder.Find() is { } shared ? Path.Combine(shared, "fixtures", "gpt2") : null;
         string folder = fixture is not null && Directory.Exists(fixture) ? fixture : smokeFolder;
         string name = folder == fixture ? "the gpt2 fixture (4 × 64, GPT-2 vocab)" : $"{Gpt2Shape.Smoke.Name} (random)";
-        int reps = run.Short ? 5 : 100;
+        int reps = run.Short ? 3 : 100;
         var r = JsonSerializer.Deserialize<LeakProbe>(ChildProbe.Self(new[] { "--probe-leak", folder, reps.ToString() }, run.Threads).ToJsonString())!;
         double growth = 100.0 * (r.Rss[^1] - r.Rss[0]) / r.Rss[0];
         double worst = 100.0 * (r.Rss.Max() - r.Rss[0]) / r.Rss[0];

@@ -28,7 +28,7 @@ public static class LoadWorkload
         var fp32 = JsonSerializer.Deserialize<LoadProbe>(ChildProbe.Self(new[] { "--probe-load", folder, "float32" }, run.Threads).ToJsonString())!;
         var bf16 = JsonSerializer.Deserialize<LoadProbe>(ChildProbe.Self(new[] { "--probe-load", folder, "bfloat16" }, run.Threads).ToJsonString())!;
         double? torchSeconds = null; long torchPeak = 0;
-        string skip = run.Torch.Available ? "" : "skipped: " + run.Torch.Reason;
+        string skip = run.Torch.Available ? "" : "skipped (no PyTorch, see above)";
         if (run.Torch.Available)
         {
             var t = ChildProbe.Run(run.Torch.Python, new[] { run.Torch.Script, "--load", file }, run.Threads);
