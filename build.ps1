@@ -13,6 +13,11 @@
       TrainDefaultModel
              regenerate the embedded demonstration model data/models/lre-tiny from data/ (seed 42,
              two threads, a few minutes on a CPU) with tools/LrePowerShell.Trainer
+      Bench  the benchmark suite (bench/): our engine and PyTorch side by side in one run, one
+             table on stdout and in artifacts/bench.md. -Short is CI's smoke run (tiny shapes, one
+             repetition, no 6 GB load: it checks that the suite works, not its numbers); -Only 2,3
+             runs those workloads (after the matmul rate and workload 1). The PyTorch side needs
+             Debian's python3-torch and libopenblas0-pthread and is shown as skipped without them.
     -Cuda builds against the CUDA libtorch package instead of the CPU one (for machines with an
     NVIDIA GPU; that package is not on every NuGet feed, and this repository's CI cannot test it).
 .EXAMPLE
@@ -23,13 +28,17 @@
     dotnet pwsh ./build.ps1 -Task Test
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task TrainDefaultModel
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Bench -Short
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Demo', 'Test', 'TrainDefaultModel')]
+    [ValidateSet('Build', 'Demo', 'Test', 'Bench', 'TrainDefaultModel')]
     [string]$Task = 'Build',
     [string]$Configuration = 'Release',
-    [switch]$Cuda
+    [switch]$Cuda,
+    [switch]$Short,
+    [int[]]$Only
 )
 $ErrorActionPreference = 'Stop'
 $env:DOTNET_NOLOGO = '1'; $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
@@ -54,6 +63,14 @@ if ($Task -eq 'TrainDefaultModel') {
         dotnet run --project (Join-Path $root 'tools/LrePowerShell.Trainer/LrePowerShell.Trainer.csproj') -c $Configuration -v:q -- `
             --data (Join-Path $root 'data') --output (Join-Path $root 'data/models/lre-tiny') --seed 42 --threads 2
     }
+if ($Task -eq 'Bench') {
+    $project = Join-Path $root 'bench/LrePowerShell.Bench/LrePowerShell.Bench.csproj'
+    Invoke-Step 'build bench' { dotnet build $project -c $Configuration -nologo -v:q @libtorch }
+    New-Item -ItemType Directory -Force $artifacts | Out-Null
+    $benchArgs = @('--out', (Join-Path $artifacts 'bench.md'))
+    if ($Short) { $benchArgs += '--short' }
+    if ($Only) { $benchArgs += '--only', ($Only -join ',') }
+    Invoke-Step 'bench' { dotnet (Join-Path $root "bench/LrePowerShell.Bench/bin/$Configuration/net10.0/linux-x64/LrePowerShell.Bench.dll") @benchArgs }
     return
 }
 

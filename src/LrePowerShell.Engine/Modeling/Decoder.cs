@@ -86,15 +86,20 @@ public sealed class Decoder
         }
 
         var (cosG, sinG, cosL, sinL) = RopeTables(positions);
-        var fullMask = AttentionBias(batch, steps, past, keyMask, null, device);
+        // The fused kernel takes the bias in the compute dtype; the soft-capped path adds it to fp32 scores.
+        var biasType = _s.AttnSoftcap is null ? x.dtype : ScalarType.Float32;
+        var fullMask = AttentionBias(batch, steps, past, keyMask, null, biasType, device);
         var slidingMask = _s.SlidingWindow is { } window && _s.SlidingLayers.Any(b => b)
-            ? AttentionBias(batch, steps, past, keyMask, window, device) : fullMask;
+            ? AttentionBias(batch, steps, past, keyMask, window, biasType, device) : fullMask;
+        // No padding and no cache: the causal triangle is the whole mask, which the fused kernel applies
+        // itself, skipping the blocks above the diagonal.
+        bool causalOnly = keyMask is null && past == 0;
 
         int last = options.StopAtDeepestHook && options.Hooks is { } h0 ? h0.DeepestLayer : _s.LayerCount - 1;
         for (int i = first; i <= last && i < _s.LayerCount; i++)
         {
             bool sliding = _s.SlidingLayers[i];
-            x = Block(i, x, sliding ? slidingMask : fullMask, sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache);
+            x = Block(i, x, new AttentionMask(sliding ? slidingMask : fullMask, causalOnly && !sliding), sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache);
             if (options.Hooks is { } hooks) x = hooks.OnBlockOutput(i, x);
         }
         options.Cache?.Advance(steps);
@@ -137,10 +142,10 @@ public sealed class Decoder
         return (cg, sg, cl, sl);
     }
 
-    /// <summary>Additive fp32 mask [B, 1, T, past+T]: 0 where query t may see key j (causal, inside the
-    /// window W: j > t − W, not padding), a large negative number elsewhere (not −inf, so a padded
-    /// query row stays finite, as in HF).</summary>
-    private static Tensor AttentionBias(long batch, long steps, long past, Tensor? keyMask, int? window, Device device)
+    /// <summary>Additive mask [B, 1, T, past+T] in <paramref name="dtype"/>: 0 where query t may see key j
+    /// (causal, inside the window W: j > t − W, not padding), the dtype's most negative finite number
+    /// elsewhere (not −inf, so a padded query row stays finite, as in HF).</summary>
+    private static Tensor AttentionBias(long batch, long steps, long past, Tensor? keyMask, int? window, ScalarType dtype, Device device)
     {
         var q = arange(past, past + steps, dtype: ScalarType.Int64, device: device).unsqueeze(1);
         var k = arange(0, past + steps, dtype: ScalarType.Int64, device: device).unsqueeze(0);
@@ -148,11 +153,11 @@ public sealed class Decoder
         if (window is { } w) allowed = allowed.logical_and(k.gt(q - w));
         var allowedB = allowed.unsqueeze(0).unsqueeze(0);                         // [1, 1, T, K]
         if (keyMask is not null) allowedB = allowedB.logical_and(keyMask.to(ScalarType.Bool).view(batch, 1, 1, past + steps));
-        return zeros(1, dtype: ScalarType.Float32, device: device).masked_fill(allowedB.logical_not(), float.MinValue)
+        return zeros(1, dtype: dtype, device: device).masked_fill(allowedB.logical_not(), finfo(dtype).min)
             .expand(batch, 1, steps, past + steps);
     }
 
-    private Tensor Block(int i, Tensor x, Tensor mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    private Tensor Block(int i, Tensor x, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache)
     {
         var w = _w.Layers[i];
         var h = Norms.Apply(x, w.AttnNorm, _s.Norm, _s.NormEps);
@@ -181,7 +186,7 @@ public sealed class Decoder
         ? nn.functional.silu(x)
         : nn.functional.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh);
 
-    private Tensor Attention(int layer, LayerWeights w, Tensor h, Tensor mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    private Tensor Attention(int layer, LayerWeights w, Tensor h, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache)
     {
         long b = h.shape[0], t = h.shape[1];
         int heads = _s.HeadCount, kvHeads = _s.KvHeadCount, hd = _s.HeadDim;
@@ -204,17 +209,38 @@ public sealed class Decoder
             k = Rope.Apply(k, cos, sin!, _s.Rope, _s.RotaryDim);
         }
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
-        if (kvHeads != heads)
-        {
-            k = k.repeat_interleave(heads / kvHeads, 1);                           // GQA: each kv head serves heads/kv query heads
-            v = v.repeat_interleave(heads / kvHeads, 1);
-        }
+        if (kvHeads != heads) (k, v) = (SharedKv(k, heads), SharedKv(v, heads));
 
-        // Scores in fp32 (GPT-J upcasts q·k; softmax is fp32 everywhere in HF), probabilities cast back.
-        var scores = q.matmul(k.transpose(2, 3)).to(ScalarType.Float32) * _s.AttentionScale;
-        if (_s.AttnSoftcap is { } cap) scores = (scores / cap).tanh() * cap;        // before the mask
-        var probs = (scores + mask).softmax(-1).to(v.dtype);
-        var o = probs.matmul(v).transpose(1, 2).reshape(b, t, heads * hd);
-        return w.O.Forward(o);
+        Tensor o;
+        if (_s.AttnSoftcap is { } cap)
+        {
+            // Gemma 2's soft-capping sits between q·k and the softmax, which the fused kernel has no
+            // place for. Scores in fp32 (softmax is fp32 in HF), probabilities cast back.
+            var scores = q.matmul(k.transpose(2, 3)).to(ScalarType.Float32) * _s.AttentionScale;
+            scores = (scores / cap).tanh() * cap;                                    // before the mask
+            o = (scores + mask.Bias).softmax(-1).to(v.dtype).matmul(v);
+        }
+        else
+        {
+            // One fused kernel (q·k, mask, fp32 softmax, ·v) instead of four passes over [B, H, T, K].
+            // It scales by 1/√hd itself and takes no other scale in TorchSharp: q carries the rest.
+            double rescale = _s.AttentionScale * Math.Sqrt(hd);
+            if (Math.Abs(rescale - 1) > 1e-12) q = q * rescale;
+            o = mask.CausalOnly
+                ? nn.functional.scaled_dot_product_attention(q, k, v, null, 0, true)
+                : nn.functional.scaled_dot_product_attention(q, k, v, mask.Bias, 0, false);
+        }
+        return w.O.Forward(o.transpose(1, 2).reshape(b, t, heads * hd));
+    }
+
+    /// <summary>GQA: kv [B, kvH, T, hd] as [B, H, T, hd], kv head j serving query heads j·g … j·g + g − 1.</summary>
+    private static Tensor SharedKv(Tensor kv, int heads)
+    {
+        long b = kv.shape[0], kvHeads = kv.shape[1], t = kv.shape[2], hd = kv.shape[3];
+        return kv.unsqueeze(2).expand(b, kvHeads, heads / kvHeads, t, hd).reshape(b, heads, t, hd);
     }
 }
+
+/// <summary>What a block's attention may see: the additive <see cref="Bias"/>, and whether it is only the
+/// causal triangle (no padding, no cache, no window), which the fused kernel can apply by itself.</summary>
+internal readonly record struct AttentionMask(Tensor Bias, bool CausalOnly);

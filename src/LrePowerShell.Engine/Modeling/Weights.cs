@@ -10,8 +10,11 @@ public sealed record Linear(Tensor Weight, Tensor? Bias, bool InputMajor = false
     public Tensor Forward(Tensor x)
     {
         if (!InputMajor) return nn.functional.linear(x, Weight, Bias);
-        var y = x.matmul(Weight);
-        return Bias is null ? y : y.add_(Bias);   // in place: y is ours
+        if (Bias is null) return x.matmul(Weight);
+        // addmm adds the bias inside the GEMM instead of in a second pass over the output
+        var shape = x.shape;
+        shape[^1] = Weight.shape[1];
+        return addmm(Bias, x.reshape(-1, x.shape[^1]), Weight, 1, 1).view(shape);
     }
 }
 

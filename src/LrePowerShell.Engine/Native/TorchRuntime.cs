@@ -24,6 +24,7 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
+            OpenMpSettings.PreferPassiveWaiting();
             string file = OperatingSystem.IsWindows() ? "LibTorchSharp.dll"
                         : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib"
                         : "libLibTorchSharp.so";
