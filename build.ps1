@@ -63,6 +63,9 @@ if ($Task -eq 'TrainDefaultModel') {
         dotnet run --project (Join-Path $root 'tools/LrePowerShell.Trainer/LrePowerShell.Trainer.csproj') -c $Configuration -v:q -- `
             --data (Join-Path $root 'data') --output (Join-Path $root 'data/models/lre-tiny') --seed 42 --threads 2
     }
+    return
+}
+
 if ($Task -eq 'Bench') {
     $project = Join-Path $root 'bench/LrePowerShell.Bench/LrePowerShell.Bench.csproj'
     Invoke-Step 'build bench' { dotnet build $project -c $Configuration -nologo -v:q @libtorch }
