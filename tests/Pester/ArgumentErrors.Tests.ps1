@@ -48,7 +48,7 @@ Describe 'Argument errors' {
             $script:Hub = [LrePowerShell.Tests.FakeHub.FakeHubServer]::new()
             $env:HF_ENDPOINT = $script:Hub.Endpoint; $env:HF_HOME = Join-Path $TestDrive ([guid]::NewGuid()); $env:HF_HUB_CACHE = $null; $env:HF_HUB_OFFLINE = $null
         }
-        AfterEach { $script:Hub.Dispose() }
+        AfterEach { if ($script:Hub) { $script:Hub.Dispose(); $script:Hub = $null } }
         AfterAll { $env:HF_ENDPOINT, $env:HF_HOME, $env:HF_HUB_CACHE, $env:HF_HUB_OFFLINE = $script:SavedHf }
 
         It 'HubCacheFailed: a hub cache folder that cannot be created' {
