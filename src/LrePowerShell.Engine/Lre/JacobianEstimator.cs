@@ -17,7 +17,9 @@ public sealed record JacobianSample(Tensor J, Tensor H, Tensor O);
 /// passes resume after block ℓ with h patched in through the residual hook;</item>
 /// <item>the d rows of J come from batched vector-Jacobian products: a chunk of c copies of the
 /// suffix, copy r carrying its own leaf h, and one backward pass of Σ_r o_r[k_r] gives rows k_r.
-/// Memory is bounded by the chunk size, not by d.</item>
+/// Memory is bounded by the chunk size, not by d;</item>
+/// <item>the copies hold the same values, so their forward projections are computed once and
+/// broadcast (<see cref="ForwardOptions.RowsIdentical"/>): only the backward pass is batched.</item>
 /// </list>
 /// </summary>
 public static class JacobianEstimator
@@ -57,7 +59,7 @@ public static class JacobianEstimator
             model.Decoder.Forward(suffix.expand(c, steps), new ForwardOptions
             {
                 Cache = cache, Hooks = hooks, StopAtDeepestHook = true,
-                ResumeHidden = hidden.expand(c, steps, d), ResumeLayer = layer,
+                ResumeHidden = hidden.expand(c, steps, d), ResumeLayer = layer, RowsIdentical = true,
             });
             var outputs = hooks.Captured(last).select(1, steps - 1);          // [c, d], row r is o of copy r
             var picked = (outputs * eye.narrow(0, r0, c)).sum();

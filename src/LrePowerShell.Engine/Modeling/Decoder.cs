@@ -19,6 +19,9 @@ public sealed class ForwardOptions
     /// embeddings: blocks up to it are skipped (their result is known), its hooks still run.</summary>
     public Tensor? ResumeHidden { get; init; }
     public int ResumeLayer { get; init; } = -1;
+    /// <summary>Every batch row holds the same values (the Jacobian's copies, which differ only in their
+    /// autograd graph): projections multiply row 0 once and broadcast it (<see cref="SharedRowsProjection"/>).</summary>
+    public bool RowsIdentical { get; init; }
 }
 
 /// <summary>
@@ -99,7 +102,8 @@ public sealed class Decoder
         for (int i = first; i <= last && i < _s.LayerCount; i++)
         {
             bool sliding = _s.SlidingLayers[i];
-            x = Block(i, x, new AttentionMask(sliding ? slidingMask : fullMask, causalOnly && !sliding), sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache);
+            var mask = new AttentionMask(sliding ? slidingMask : fullMask, causalOnly && !sliding);
+            x = Block(i, x, mask, sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache, options.RowsIdentical && batch > 1);
             if (options.Hooks is { } hooks) x = hooks.OnBlockOutput(i, x);
         }
         options.Cache?.Advance(steps);
@@ -157,46 +161,49 @@ public sealed class Decoder
             .expand(batch, 1, steps, past + steps);
     }
 
-    private Tensor Block(int i, Tensor x, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    private Tensor Block(int i, Tensor x, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache, bool sharedRows)
     {
         var w = _w.Layers[i];
         var h = Norms.Apply(x, w.AttnNorm, _s.Norm, _s.NormEps);
-        var attn = Attention(i, w, h, mask, cos, sin, cache);
+        var attn = Attention(i, w, h, mask, cos, sin, cache, sharedRows);
         switch (_s.Layout)
         {
             case BlockLayout.Parallel:
-                return x + attn + Mlp(w, h);
+                return x + attn + Mlp(w, h, sharedRows);
             case BlockLayout.Sandwich:
                 x = x + Norms.Apply(attn, w.PostAttnNorm!, _s.Norm, _s.NormEps);
-                var m = Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps));
+                var m = Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps), sharedRows);
                 return x + Norms.Apply(m, w.PostMlpNorm!, _s.Norm, _s.NormEps);
             default:
                 x = x + attn;
-                return x + Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps));
+                return x + Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps), sharedRows);
         }
     }
 
-    private Tensor Mlp(LayerWeights w, Tensor h)
+    private static Tensor Project(Linear linear, Tensor x, bool sharedRows) =>
+        sharedRows ? SharedRowsProjection.Apply(linear, x) : linear.Forward(x);
+
+    private Tensor Mlp(LayerWeights w, Tensor h, bool sharedRows)
     {
-        if (w.Gate is not null) return w.Down.Forward(Activate(w.Gate.Forward(h)) * w.Up.Forward(h));
-        return w.Down.Forward(Activate(w.Up.Forward(h)));
+        if (w.Gate is not null) return Project(w.Down, Activate(Project(w.Gate, h, sharedRows)) * Project(w.Up, h, sharedRows), sharedRows);
+        return Project(w.Down, Activate(Project(w.Up, h, sharedRows)), sharedRows);
     }
 
     private Tensor Activate(Tensor x) => _s.Activation == Activation.Silu
         ? nn.functional.silu(x)
         : nn.functional.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh);
 
-    private Tensor Attention(int layer, LayerWeights w, Tensor h, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    private Tensor Attention(int layer, LayerWeights w, Tensor h, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache, bool sharedRows)
     {
         long b = h.shape[0], t = h.shape[1];
         int heads = _s.HeadCount, kvHeads = _s.KvHeadCount, hd = _s.HeadDim;
         Tensor q, k, v;
         if (w.Qkv is not null)
         {
-            var parts = w.Qkv.Forward(h).split(new long[] { heads * hd, kvHeads * hd, kvHeads * hd }, -1);
+            var parts = Project(w.Qkv, h, sharedRows).split(new long[] { heads * hd, kvHeads * hd, kvHeads * hd }, -1);
             (q, k, v) = (parts[0], parts[1], parts[2]);
         }
-        else (q, k, v) = (w.Q!.Forward(h), w.K!.Forward(h), w.V!.Forward(h));
+        else (q, k, v) = (Project(w.Q!, h, sharedRows), Project(w.K!, h, sharedRows), Project(w.V!, h, sharedRows));
 
         q = q.view(b, t, heads, hd).transpose(1, 2);                               // [B, H, T, hd]
         k = k.view(b, t, kvHeads, hd).transpose(1, 2);
@@ -230,7 +237,7 @@ public sealed class Decoder
                 ? nn.functional.scaled_dot_product_attention(q, k, v, null, 0, true)
                 : nn.functional.scaled_dot_product_attention(q, k, v, mask.Bias, 0, false);
         }
-        return w.O.Forward(o.transpose(1, 2).reshape(b, t, heads * hd));
+        return Project(w.O, o.transpose(1, 2).reshape(b, t, heads * hd), sharedRows);
     }
 
     /// <summary>GQA: kv [B, kvH, T, hd] as [B, H, T, hd], kv head j serving query heads j·g … j·g + g − 1.</summary>
