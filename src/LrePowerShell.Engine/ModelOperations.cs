@@ -79,7 +79,7 @@ public static class ModelOperations
             using var scope = NewDisposeScope();
             var (ids, mask, _) = Batch(model, chunk.Select(c => c.Tokens).ToArray());
             Tensor logits;
-            using (no_grad()) logits = model.Decoder.Forward(ids, new ForwardOptions { AttentionMask = mask, LastPositionOnly = true })!;
+            using (no_grad()) logits = model.Decoder.Forward(ids, new ForwardOptions { AttentionMask = mask, LastPositionOnly = true, LastBlockAtLastPositionOnly = true })!;
             var last = logits.select(1, 0);                                            // [B, V]
             var probs = last.softmax(-1);
             var (values, indices) = last.topk(top, -1);
@@ -115,7 +115,7 @@ public static class ModelOperations
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var ids = tensor(next, new long[] { 1, next.Length }, device: model.Device);
-            var logits = model.Decoder.Forward(ids, new ForwardOptions { Cache = cache, LastPositionOnly = true })!;
+            var logits = model.Decoder.Forward(ids, new ForwardOptions { Cache = cache, LastPositionOnly = true, LastBlockAtLastPositionOnly = true })!;
             int id = (int)logits[0, 0].argmax().item<long>();
             if (stopAtEos && id == eos) break;
             generated.Add(id);

@@ -17,7 +17,9 @@ public sealed record JacobianSample(Tensor J, Tensor H, Tensor O);
 /// passes resume after block ℓ with h patched in through the residual hook;</item>
 /// <item>the d rows of J come from batched vector-Jacobian products: a chunk of c copies of the
 /// suffix, copy r carrying its own leaf h, and one backward pass of Σ_r o_r[k_r] gives rows k_r.
-/// Memory is bounded by the chunk size, not by d.</item>
+/// Memory is bounded by the chunk size, not by d;</item>
+/// <item>the copies hold the same values, so their forward projections are computed once and
+/// broadcast (<see cref="ForwardOptions.RowsIdentical"/>): only the backward pass is batched.</item>
 /// </list>
 /// </summary>
 public static class JacobianEstimator
@@ -31,21 +33,29 @@ public static class JacobianEstimator
         int d = model.Spec.HiddenSize, last = model.Spec.LayerCount - 1;
         var ids = tensor(prompt.Tokens.Select(t => (long)t.Id).ToArray(), new long[] { 1, prompt.Tokens.Count }, device: model.Device);
         int hi = prompt.SubjectIndex;
+        // o is read at the last position only; the last block's other positions matter only when h is in it
+        bool lastOnly = layer != last;
         using var cache = new KvCache(model.Spec.LayerCount);
         if (hi > 0)
         {
             using var prefixHooks = new ResidualHooks().Capture(last);   // a hook on the last block skips the head
-            using (no_grad()) model.Decoder.Forward(ids.narrow(1, 0, hi), new ForwardOptions { Cache = cache, Hooks = prefixHooks, StopAtDeepestHook = true });
+            using (no_grad()) model.Decoder.Forward(ids.narrow(1, 0, hi), new ForwardOptions
+            {
+                Cache = cache, Hooks = prefixHooks, StopAtDeepestHook = true, LastBlockAtLastPositionOnly = true,
+            });
         }
         cache.Freeze();
 
         var suffix = ids.narrow(1, hi, ids.shape[1] - hi);
         long steps = suffix.shape[1];
         using var plain = new ResidualHooks().Capture(layer).Capture(last);
-        using (no_grad()) model.Decoder.Forward(suffix, new ForwardOptions { Cache = cache, Hooks = plain, StopAtDeepestHook = true });
+        using (no_grad()) model.Decoder.Forward(suffix, new ForwardOptions
+        {
+            Cache = cache, Hooks = plain, StopAtDeepestHook = true, LastBlockAtLastPositionOnly = lastOnly,
+        });
         var hidden = plain.Captured(layer);                                   // [1, steps, d]
         var h = hidden[0, 0];
-        var o = plain.Captured(last)[0, steps - 1];
+        var o = plain.Captured(last)[0, -1];
 
         var j = zeros(d, d, dtype: ScalarType.Float32, device: model.Device);
         using var eye = torch.eye(d, dtype: model.DType, device: model.Device);
@@ -60,9 +70,9 @@ public static class JacobianEstimator
             model.Decoder.Forward(suffix.expand(c, steps), new ForwardOptions
             {
                 Cache = cache, Hooks = hooks, StopAtDeepestHook = true,
-                ResumeHidden = hidden.expand(c, steps, d), ResumeLayer = layer,
+                ResumeHidden = hidden.expand(c, steps, d), ResumeLayer = layer, RowsIdentical = true, LastBlockAtLastPositionOnly = lastOnly,
             });
-            var outputs = hooks.Captured(last).select(1, steps - 1);          // [c, d], row r is o of copy r
+            var outputs = hooks.Captured(last).select(1, -1);                 // [c, d], row r is o of copy r
             var picked = (outputs * eye.narrow(0, r0, c)).sum();
             var grads = torch.autograd.grad(new[] { picked }, new[] { leaf }, allow_unused: true);
             // o does not depend on h when h is the last block at an earlier position: J = 0 there

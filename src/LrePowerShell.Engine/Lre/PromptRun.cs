@@ -45,7 +45,8 @@ public static class PromptRun
             }
             hooks.Capture(layer).Capture(last);
             Tensor logits;
-            using (no_grad()) logits = model.Decoder.Forward(ids, new ForwardOptions { AttentionMask = mask, Hooks = hooks, LastPositionOnly = true })!;
+            var options = new ForwardOptions { AttentionMask = mask, Hooks = hooks, LastPositionOnly = true, LastBlockAtLastPositionOnly = layer != last };
+            using (no_grad()) logits = model.Decoder.Forward(ids, options)!;
             hs.Add(hooks.Captured(layer).index(rows, at.to(model.Device)).to(ScalarType.Float32));
             os.Add(hooks.Captured(last).select(1, -1).to(ScalarType.Float32));
             ls.Add(logits.select(1, 0));

@@ -15,10 +15,17 @@ public sealed class ForwardOptions
     public bool StopAtDeepestHook { get; init; }
     /// <summary>Compute logits at the last position only.</summary>
     public bool LastPositionOnly { get; init; }
+    /// <summary>The last block computes its output at the last position only (its keys and values still
+    /// cover every position, for the cache): hooks on it see [B, 1, D]. For callers that read nothing else
+    /// of the last block; with <see cref="LastPositionOnly"/> it saves most of a block.</summary>
+    public bool LastBlockAtLastPositionOnly { get; init; }
     /// <summary>Start from the given output of block <see cref="ResumeLayer"/> [B, T, D] instead of the
     /// embeddings: blocks up to it are skipped (their result is known), its hooks still run.</summary>
     public Tensor? ResumeHidden { get; init; }
     public int ResumeLayer { get; init; } = -1;
+    /// <summary>Every batch row holds the same values (the Jacobian's copies, which differ only in their
+    /// autograd graph): projections multiply row 0 once and broadcast it (<see cref="SharedRowsProjection"/>).</summary>
+    public bool RowsIdentical { get; init; }
 }
 
 /// <summary>
@@ -99,13 +106,15 @@ public sealed class Decoder
         for (int i = first; i <= last && i < _s.LayerCount; i++)
         {
             bool sliding = _s.SlidingLayers[i];
-            x = Block(i, x, new AttentionMask(sliding ? slidingMask : fullMask, causalOnly && !sliding), sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache);
+            var mask = new AttentionMask(sliding ? slidingMask : fullMask, causalOnly && !sliding);
+            var pass = new BlockPass(options.RowsIdentical && batch > 1, options.LastBlockAtLastPositionOnly && i == _s.LayerCount - 1);
+            x = Block(i, x, mask, sliding ? cosL : cosG, sliding ? sinL : sinG, options.Cache, pass);
             if (options.Hooks is { } hooks) x = hooks.OnBlockOutput(i, x);
         }
         options.Cache?.Advance(steps);
         if (options.StopAtDeepestHook) return null;
 
-        if (options.LastPositionOnly) x = x.narrow(1, steps - 1, 1);
+        if (options.LastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
         var logits = Logits(x);
         return logits.MoveToOuterDisposeScope();
     }
@@ -157,57 +166,68 @@ public sealed class Decoder
             .expand(batch, 1, steps, past + steps);
     }
 
-    private Tensor Block(int i, Tensor x, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    private Tensor Block(int i, Tensor x, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache, BlockPass pass)
     {
         var w = _w.Layers[i];
         var h = Norms.Apply(x, w.AttnNorm, _s.Norm, _s.NormEps);
-        var attn = Attention(i, w, h, mask, cos, sin, cache);
+        var attn = Attention(i, w, h, mask, cos, sin, cache, pass);
+        bool sharedRows = pass.SharedRows;
+        if (pass.LastPositionOnly) (x, h) = (x.narrow(1, x.shape[1] - 1, 1), h.narrow(1, h.shape[1] - 1, 1));
         switch (_s.Layout)
         {
             case BlockLayout.Parallel:
-                return x + attn + Mlp(w, h);
+                return x + attn + Mlp(w, h, sharedRows);
             case BlockLayout.Sandwich:
                 x = x + Norms.Apply(attn, w.PostAttnNorm!, _s.Norm, _s.NormEps);
-                var m = Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps));
+                var m = Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps), sharedRows);
                 return x + Norms.Apply(m, w.PostMlpNorm!, _s.Norm, _s.NormEps);
             default:
                 x = x + attn;
-                return x + Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps));
+                return x + Mlp(w, Norms.Apply(x, w.MlpNorm!, _s.Norm, _s.NormEps), sharedRows);
         }
     }
 
-    private Tensor Mlp(LayerWeights w, Tensor h)
+    private static Tensor Project(Linear linear, Tensor x, bool sharedRows) =>
+        sharedRows ? SharedRowsProjection.Apply(linear, x) : linear.Forward(x);
+
+    private Tensor Mlp(LayerWeights w, Tensor h, bool sharedRows)
     {
-        if (w.Gate is not null) return w.Down.Forward(Activate(w.Gate.Forward(h)) * w.Up.Forward(h));
-        return w.Down.Forward(Activate(w.Up.Forward(h)));
+        if (w.Gate is not null) return Project(w.Down, Activate(Project(w.Gate, h, sharedRows)) * Project(w.Up, h, sharedRows), sharedRows);
+        return Project(w.Down, Activate(Project(w.Up, h, sharedRows)), sharedRows);
     }
 
     private Tensor Activate(Tensor x) => _s.Activation == Activation.Silu
         ? nn.functional.silu(x)
         : nn.functional.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh);
 
-    private Tensor Attention(int layer, LayerWeights w, Tensor h, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache)
+    /// <summary>Attention of the block input h [B, T, D]: [B, T, D], or [B, 1, D] for the last query alone.</summary>
+    private Tensor Attention(int layer, LayerWeights w, Tensor h, AttentionMask mask, Tensor? cos, Tensor? sin, KvCache? cache, BlockPass pass)
     {
         long b = h.shape[0], t = h.shape[1];
+        bool sharedRows = pass.SharedRows, lastOnly = pass.LastPositionOnly;
+        long tq = lastOnly ? 1 : t;                                                   // queries; keys and values: all t
         int heads = _s.HeadCount, kvHeads = _s.KvHeadCount, hd = _s.HeadDim;
         Tensor q, k, v;
         if (w.Qkv is not null)
         {
-            var parts = w.Qkv.Forward(h).split(new long[] { heads * hd, kvHeads * hd, kvHeads * hd }, -1);
-            (q, k, v) = (parts[0], parts[1], parts[2]);
+            var parts = Project(w.Qkv, h, sharedRows).split(new long[] { heads * hd, kvHeads * hd, kvHeads * hd }, -1);
+            (q, k, v) = (parts[0].narrow(1, t - tq, tq), parts[1], parts[2]);
         }
-        else (q, k, v) = (w.Q!.Forward(h), w.K!.Forward(h), w.V!.Forward(h));
+        else (q, k, v) = (Project(w.Q!, h.narrow(1, t - tq, tq), sharedRows), Project(w.K!, h, sharedRows), Project(w.V!, h, sharedRows));
 
-        q = q.view(b, t, heads, hd).transpose(1, 2);                               // [B, H, T, hd]
+        q = q.view(b, tq, heads, hd).transpose(1, 2);                              // [B, H, Tq, hd]
         k = k.view(b, t, kvHeads, hd).transpose(1, 2);
         v = v.view(b, t, kvHeads, hd).transpose(1, 2);
         if (w.QNorm is not null) q = Norms.Apply(q, w.QNorm, _s.Norm, _s.NormEps);   // per head, before RoPE
         if (w.KNorm is not null) k = Norms.Apply(k, w.KNorm, _s.Norm, _s.NormEps);
         if (cos is not null)
         {
-            q = Rope.Apply(q, cos, sin!, _s.Rope, _s.RotaryDim);
+            q = Rope.Apply(q, cos.narrow(2, t - tq, tq), sin!.narrow(2, t - tq, tq), _s.Rope, _s.RotaryDim);
             k = Rope.Apply(k, cos, sin!, _s.Rope, _s.RotaryDim);
         }
+        // the last query's row of the mask; with no padding and no cache it sees every key
+        var bias = lastOnly ? mask.Bias.narrow(2, t - 1, 1) : mask.Bias;
+        bool causal = mask.CausalOnly && !lastOnly, unmasked = mask.CausalOnly && lastOnly;
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
         if (kvHeads != heads) (k, v) = (SharedKv(k, heads), SharedKv(v, heads));
 
@@ -218,7 +238,7 @@ public sealed class Decoder
             // place for. Scores in fp32 (softmax is fp32 in HF), probabilities cast back.
             var scores = q.matmul(k.transpose(2, 3)).to(ScalarType.Float32) * _s.AttentionScale;
             scores = (scores / cap).tanh() * cap;                                    // before the mask
-            o = (scores + mask.Bias).softmax(-1).to(v.dtype).matmul(v);
+            o = (scores + bias).softmax(-1).to(v.dtype).matmul(v);
         }
         else
         {
@@ -226,11 +246,9 @@ public sealed class Decoder
             // It scales by 1/√hd itself and takes no other scale in TorchSharp: q carries the rest.
             double rescale = _s.AttentionScale * Math.Sqrt(hd);
             if (Math.Abs(rescale - 1) > 1e-12) q = q * rescale;
-            o = mask.CausalOnly
-                ? nn.functional.scaled_dot_product_attention(q, k, v, null, 0, true)
-                : nn.functional.scaled_dot_product_attention(q, k, v, mask.Bias, 0, false);
+            o = nn.functional.scaled_dot_product_attention(q, k, v, causal || unmasked ? null : bias, 0, causal);
         }
-        return w.O.Forward(o.transpose(1, 2).reshape(b, t, heads * hd));
+        return Project(w.O, o.transpose(1, 2).reshape(b, tq, heads * hd), sharedRows);
     }
 
     /// <summary>GQA: kv [B, kvH, T, hd] as [B, H, T, hd], kv head j serving query heads j·g … j·g + g − 1.</summary>
@@ -244,3 +262,7 @@ public sealed class Decoder
 /// <summary>What a block's attention may see: the additive <see cref="Bias"/>, and whether it is only the
 /// causal triangle (no padding, no cache, no window), which the fused kernel can apply by itself.</summary>
 internal readonly record struct AttentionMask(Tensor Bias, bool CausalOnly);
+
+/// <summary>How a block runs: projections shared by identical rows (<see cref="ForwardOptions.RowsIdentical"/>),
+/// and whether only the last position's output is computed.</summary>
+internal readonly record struct BlockPass(bool SharedRows, bool LastPositionOnly);

@@ -54,4 +54,33 @@ public class DecoderBehaviourTests
         m.Decoder.Forward(Input(), new ForwardOptions { Hooks = b });
         Assert.True(a.Captured(1).eq(b.Captured(1)).all().item<bool>());
     }
+
+    [SharedTheory]
+    [InlineData("gpt2")]
+    [InlineData("llama")]
+    [InlineData("qwen2")]
+    [InlineData("qwen3")]
+    [InlineData("gemma2")]
+    [InlineData("gemma3")]
+    [InlineData("gptj")]
+    public void The_last_block_at_the_last_position_only_gives_the_same_logits(string fixture)
+    {
+        using var m = LanguageModel.Load(SharedData.Fixture(fixture));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var ids = tensor(new long[] { 0, 0, 2, 267, 294, 265, 2, 267, 294, 265, 494, 273 }, new long[] { 2, 6 });
+        var mask = tensor(new long[] { 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, new long[] { 2, 6 });   // row 0 left-padded
+        foreach (var rowMask in new[] { mask, null })
+        {
+            var full = m.Decoder.Forward(ids, new ForwardOptions { AttentionMask = rowMask, LastPositionOnly = true })!;
+            var pruned = m.Decoder.Forward(ids, new ForwardOptions { AttentionMask = rowMask, LastPositionOnly = true, LastBlockAtLastPositionOnly = true })!;
+            Assert.True(full.allclose(pruned, rtol: 1e-5, atol: 1e-5), $"{fixture}, mask {rowMask is not null}");
+        }
+        using var cache = new KvCache(m.Spec.LayerCount);
+        var row = ids.narrow(0, 1, 1);
+        var expected = m.Decoder.Forward(row, new ForwardOptions { LastPositionOnly = true })!;
+        m.Decoder.Forward(row.narrow(1, 0, 4), new ForwardOptions { Cache = cache, LastPositionOnly = true, LastBlockAtLastPositionOnly = true });
+        var continued = m.Decoder.Forward(row.narrow(1, 4, 2), new ForwardOptions { Cache = cache, LastPositionOnly = true, LastBlockAtLastPositionOnly = true })!;
+        Assert.True(expected.allclose(continued, rtol: 1e-4, atol: 1e-4), $"{fixture} with a cache");
+    }
 }
