@@ -10,8 +10,27 @@ namespace LrePowerShell.Engine;
 /// Prompts run in left-padded batches; results come back as plain .NET values.</summary>
 public static class ModelOperations
 {
-    /// <summary>Prompts per forward pass: large enough to use the matmul units, small enough for memory.</summary>
-    public const int BatchSize = 16;
+    /// <summary>At most this many prompts per forward pass: a 38-prompt relation runs as one batch, 15-20 %
+    /// faster than in batches of 16 (the bench, GPT-2-small).</summary>
+    public const int MaxBatchRows = 64;
+
+    /// <summary>At most this many positions (rows × longest row) per forward pass, which bounds the
+    /// activations of long prompts: GPT-J's widest one is then 256 MB in fp32.</summary>
+    public const int MaxBatchTokens = 4096;
+
+    /// <summary>Consecutive ranges of <paramref name="lengths"/> (token counts, in order) that make one
+    /// left-padded batch each, within <see cref="MaxBatchRows"/> and <see cref="MaxBatchTokens"/>.</summary>
+    public static IEnumerable<Range> Batches(IReadOnlyList<int> lengths)
+    {
+        for (int start = 0; start < lengths.Count;)
+        {
+            int end = start + 1, width = lengths[start];
+            while (end < lengths.Count && end - start < MaxBatchRows && (end - start + 1) * (long)Math.Max(width, lengths[end]) <= MaxBatchTokens)
+                width = Math.Max(width, lengths[end++]);
+            yield return start..end;
+            start = end;
+        }
+    }
 
     /// <summary>Encodes a prompt. An empty prompt is fine where the tokenizer adds a BOS (the model
     /// then predicts from BOS alone, as run.c does); without one there is nothing to run.</summary>
@@ -42,9 +61,11 @@ public static class ModelOperations
         IReadOnlyList<int> layers, PositionSelector position, CancellationToken cancel = default)
     {
         var results = new List<HiddenStateResult>();
-        foreach (var chunk in Encode(model, prompts).Chunk(BatchSize))
+        var encoded = Encode(model, prompts);
+        foreach (var range in Batches(encoded.Select(e => e.Tokens.Count).ToArray()))
         {
             cancel.ThrowIfCancellationRequested();
+            var chunk = encoded[range];
             using var scope = NewDisposeScope();
             using var hooks = new ResidualHooks();
             foreach (var l in layers.Distinct()) hooks.Capture(l);
@@ -73,9 +94,11 @@ public static class ModelOperations
         if (top < 1) throw new LreException("TopOutOfRange", LreErrorKind.InvalidArgument, "-Top must be at least 1.");
         top = Math.Min(top, model.Spec.VocabSize);
         var results = new List<PredictionResult>();
-        foreach (var chunk in Encode(model, prompts).Chunk(BatchSize))
+        var encoded = Encode(model, prompts);
+        foreach (var range in Batches(encoded.Select(e => e.Tokens.Count).ToArray()))
         {
             cancel.ThrowIfCancellationRequested();
+            var chunk = encoded[range];
             using var scope = NewDisposeScope();
             var (ids, mask, _) = Batch(model, chunk.Select(c => c.Tokens).ToArray());
             Tensor logits;
