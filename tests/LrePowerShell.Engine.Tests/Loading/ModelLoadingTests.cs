@@ -130,6 +130,22 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     [SharedFact]
+    public void Converted_weights_are_read_not_mapped()
+    {
+        string copy = Directory.CreateTempSubdirectory("lre-convert-").FullName;
+        try
+        {
+            foreach (var f in Directory.GetFiles(SharedData.Fixture("gpt2"))) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+            using var m = LanguageModel.Load(copy, new LoadOptions(DType: "bfloat16"));
+            Assert.DoesNotContain(Path.Combine(copy, "model.safetensors"), File.ReadAllText("/proc/self/maps"));
+            using var reference = LanguageModel.Load(copy);
+            using var scope = NewDisposeScope();
+            Assert.True(m.Decoder.Unembedding.eq(reference.Decoder.Unembedding.to(ScalarType.BFloat16)).all().item<bool>());
+        }
+        finally { Directory.Delete(copy, true); }
+    }
+
+    [SharedFact]
     public void Parameter_counts_add_up_and_tied_heads_count_once()
     {
         using var m = LanguageModel.Load(SharedData.Fixture("llama"));
