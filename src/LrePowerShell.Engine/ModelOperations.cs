@@ -1,5 +1,6 @@
 using LrePowerShell.Engine.Errors;
 using LrePowerShell.Engine.Modeling;
+using LrePowerShell.Engine.Native;
 using LrePowerShell.Engine.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -60,6 +61,7 @@ public static class ModelOperations
     public static IReadOnlyList<HiddenStateResult> HiddenStates(this LanguageModel model, IReadOnlyList<string> prompts,
         IReadOnlyList<int> layers, PositionSelector position, CancellationToken cancel = default)
     {
+        using var trim = HeapTrim.AfterOperation();
         var results = new List<HiddenStateResult>();
         var encoded = Encode(model, prompts);
         foreach (var range in Batches(encoded.Select(e => e.Tokens.Count).ToArray()))
@@ -91,6 +93,7 @@ public static class ModelOperations
 
     public static IReadOnlyList<PredictionResult> Predict(this LanguageModel model, IReadOnlyList<string> prompts, int top, CancellationToken cancel = default)
     {
+        using var trim = HeapTrim.AfterOperation();
         if (top < 1) throw new LreException("TopOutOfRange", LreErrorKind.InvalidArgument, "-Top must be at least 1.");
         top = Math.Min(top, model.Spec.VocabSize);
         var results = new List<PredictionResult>();
@@ -121,6 +124,7 @@ public static class ModelOperations
     /// <summary>Greedy decoding with a KV cache; stops after <paramref name="maxNewTokens"/> or at EOS.</summary>
     public static GenerationResult Generate(this LanguageModel model, string prompt, int maxNewTokens, bool stopAtEos = true, CancellationToken cancel = default)
     {
+        using var trim = HeapTrim.AfterOperation();
         if (maxNewTokens < 0) throw new LreException("MaxNewTokensOutOfRange", LreErrorKind.InvalidArgument, "-MaxNewTokens cannot be negative.");
         var tokens = model.Tokenize(prompt);
         int? eos = model.Tokenizer.EosTokenId ?? model.Spec.EosTokenId;

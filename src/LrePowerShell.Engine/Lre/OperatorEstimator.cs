@@ -1,4 +1,5 @@
 using LrePowerShell.Engine.Errors;
+using LrePowerShell.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,6 +31,7 @@ public static class OperatorEstimator
 {
     public static LinearOperator Estimate(LanguageModel model, OperatorRequest request, CancellationToken cancel = default)
     {
+        using var trim = HeapTrim.AfterOperation();
         model.ThrowIfDisposed();
         var rel = request.Relation;
         PromptTemplate.Check(rel.Template);
