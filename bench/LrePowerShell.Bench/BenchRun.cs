@@ -16,14 +16,14 @@ public sealed class BenchRun
     public int Reps(int full) => Short ? 1 : full;
     public double MachineGflops { get; set; }
 
-    /// <summary>Warms each side up once (not in short mode), then alternates their repetitions. A failure
-    /// on the PyTorch side (shown in the table) leaves ours measured.</summary>
-    public (Timing Ours, Timing? Torch, string Skip) SideBySide(Func<Measured> ours, Func<Measured>? torch, int reps)
+    /// <summary>Warms each side up once (unless <paramref name="warmUp"/> is false or in short mode), then
+    /// alternates their repetitions. A failure on the PyTorch side (shown in the table) leaves ours measured.</summary>
+    public (Timing Ours, Timing? Torch, string Skip) SideBySide(Func<Measured> ours, Func<Measured>? torch, int reps, bool warmUp = true)
     {
         string skip = !Torch.Available ? "skipped (no PyTorch, see above)" : torch is null ? "—" : "";
         bool torchOn = Torch.Available && torch is not null;
         var o = new List<Measured>(); var t = new List<Measured>();
-        for (int i = Short ? 0 : -1; i < reps; i++)                  // i = -1: the warm-up, not recorded
+        for (int i = Short || !warmUp ? 0 : -1; i < reps; i++)       // i = -1: the warm-up, not recorded
         {
             var m = ours();
             if (i >= 0) o.Add(m);

@@ -1,5 +1,6 @@
 using LrePowerShell.Engine.Errors;
 using LrePowerShell.Engine.Modeling;
+using LrePowerShell.Engine.Native;
 using LrePowerShell.Engine.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,8 +11,27 @@ namespace LrePowerShell.Engine;
 /// Prompts run in left-padded batches; results come back as plain .NET values.</summary>
 public static class ModelOperations
 {
-    /// <summary>Prompts per forward pass: large enough to use the matmul units, small enough for memory.</summary>
-    public const int BatchSize = 16;
+    /// <summary>At most this many prompts per forward pass: a 38-prompt relation runs as one batch, 15-20 %
+    /// faster than in batches of 16 (the bench, GPT-2-small).</summary>
+    public const int MaxBatchRows = 64;
+
+    /// <summary>At most this many positions (rows × longest row) per forward pass, which bounds the
+    /// activations of long prompts: GPT-J's widest one is then 256 MB in fp32.</summary>
+    public const int MaxBatchTokens = 4096;
+
+    /// <summary>Consecutive ranges of <paramref name="lengths"/> (token counts, in order) that make one
+    /// left-padded batch each, within <see cref="MaxBatchRows"/> and <see cref="MaxBatchTokens"/>.</summary>
+    public static IEnumerable<Range> Batches(IReadOnlyList<int> lengths)
+    {
+        for (int start = 0; start < lengths.Count;)
+        {
+            int end = start + 1, width = lengths[start];
+            while (end < lengths.Count && end - start < MaxBatchRows && (end - start + 1) * (long)Math.Max(width, lengths[end]) <= MaxBatchTokens)
+                width = Math.Max(width, lengths[end++]);
+            yield return start..end;
+            start = end;
+        }
+    }
 
     /// <summary>Encodes a prompt. An empty prompt is fine where the tokenizer adds a BOS (the model
     /// then predicts from BOS alone, as run.c does); without one there is nothing to run.</summary>
@@ -41,10 +61,13 @@ public static class ModelOperations
     public static IReadOnlyList<HiddenStateResult> HiddenStates(this LanguageModel model, IReadOnlyList<string> prompts,
         IReadOnlyList<int> layers, PositionSelector position, CancellationToken cancel = default)
     {
+        using var trim = HeapTrim.AfterOperation();
         var results = new List<HiddenStateResult>();
-        foreach (var chunk in Encode(model, prompts).Chunk(BatchSize))
+        var encoded = Encode(model, prompts);
+        foreach (var range in Batches(encoded.Select(e => e.Tokens.Count).ToArray()))
         {
             cancel.ThrowIfCancellationRequested();
+            var chunk = encoded[range];
             using var scope = NewDisposeScope();
             using var hooks = new ResidualHooks();
             foreach (var l in layers.Distinct()) hooks.Capture(l);
@@ -70,12 +93,15 @@ public static class ModelOperations
 
     public static IReadOnlyList<PredictionResult> Predict(this LanguageModel model, IReadOnlyList<string> prompts, int top, CancellationToken cancel = default)
     {
+        using var trim = HeapTrim.AfterOperation();
         if (top < 1) throw new LreException("TopOutOfRange", LreErrorKind.InvalidArgument, "-Top must be at least 1.");
         top = Math.Min(top, model.Spec.VocabSize);
         var results = new List<PredictionResult>();
-        foreach (var chunk in Encode(model, prompts).Chunk(BatchSize))
+        var encoded = Encode(model, prompts);
+        foreach (var range in Batches(encoded.Select(e => e.Tokens.Count).ToArray()))
         {
             cancel.ThrowIfCancellationRequested();
+            var chunk = encoded[range];
             using var scope = NewDisposeScope();
             var (ids, mask, _) = Batch(model, chunk.Select(c => c.Tokens).ToArray());
             Tensor logits;
@@ -100,6 +126,7 @@ public static class ModelOperations
     public static GenerationResult Generate(this LanguageModel model, string prompt, int maxNewTokens, bool stopAtEos = true,
         CancellationToken cancel = default, Action<int>? progress = null)
     {
+        using var trim = HeapTrim.AfterOperation();
         if (maxNewTokens < 0) throw new LreException("MaxNewTokensOutOfRange", LreErrorKind.InvalidArgument, "-MaxNewTokens cannot be negative.");
         var tokens = model.Tokenize(prompt);
         int? eos = model.Tokenizer.EosTokenId ?? model.Spec.EosTokenId;

@@ -48,7 +48,7 @@ Describe 'Write-Progress' {
         $o = Invoke-Observed '$op | Test-LreFaithfulness -Beta 1, 2'
         Assert-Completed $o.Progress
         $status = ($o.Progress | Where-Object RecordType -ne Completed).StatusDescription
-        $status | Should -Contain 'beta 1 (1/2): prompt 16/44'
+        $status | Should -Contain 'beta 1 (1/2): prompt 44/44' -Because '44 prompts make one batch of at most 64'
         $status | Should -Contain 'beta 2 (2/2): prompt 44/44'
     }
     It 'Test-LreCausality: the reading pass, then the edited prompts of each rank' {
@@ -57,10 +57,10 @@ Describe 'Write-Progress' {
         ($o.Progress | Where-Object RecordType -ne Completed).StatusDescription | Select-Object -Last 1 | Should -Be 'prompt 132/132'
     }
     It 'Get-LreHiddenState and Get-LrePrediction: batches of prompts' {
-        $o = Invoke-Observed '$null = Get-LreHiddenState -Model $m -Prompt (1..40 | ForEach-Object { "Lily was sad $_" }) -Layer 1, 2; $null = Get-LrePrediction -Model $m -Prompt (1..20 | ForEach-Object { "Ben $_" })'
+        $o = Invoke-Observed '$null = Get-LreHiddenState -Model $m -Prompt (1..160 | ForEach-Object { "Lily was sad $_" }) -Layer 1, 2; $null = Get-LrePrediction -Model $m -Prompt (1..80 | ForEach-Object { "Ben $_" })'
         Assert-Completed $o.Progress
         ($o.Progress | Where-Object { $_.Activity -eq 'Get-LreHiddenState' -and $_.RecordType -ne 'Completed' }).PercentComplete | Should -Be @(0, 40, 80)
-        ($o.Progress | Where-Object { $_.Activity -eq 'Get-LrePrediction' -and $_.RecordType -ne 'Completed' }).StatusDescription[-1] | Should -BeLike '*: 16/20'
+        ($o.Progress | Where-Object { $_.Activity -eq 'Get-LrePrediction' -and $_.RecordType -ne 'Completed' }).StatusDescription[-1] | Should -BeLike '*: 64/80'
     }
     It 'Invoke-LreGeneration: tokens of each prompt' {
         $o = Invoke-Observed 'Invoke-LreGeneration -Model $m -Prompt a, b -MaxNewTokens 4 -IgnoreEos'

@@ -28,12 +28,13 @@ public static class JacobianWorkload
             return new[] { s.J, s.H, s.O }.Select(t => t.norm().to(ScalarType.Float64).item<double>()).ToArray();
         });
 
-        var (ours, torch, skip) = run.SideBySide(() => Ours(JacobianEstimator.DefaultChunk),
+        int auto = JacobianEstimator.ChunkFor(model.Spec, model.DType, layer, Tokens - Subject);
+        var (ours, torch, skip) = run.SideBySide(() => Ours(auto),
             () => run.Torch.Measure(new { op = "jacobian", ids, subject = Subject, layer }), run.Reps(3));
         run.Table.Time($"3. one Jacobian, d = {run.Shape.Hidden}, h at layer {layer}, {Tokens - 1 - Subject} tokens after the subject",
             ours, torch, "≤ 0.5", skip);
 
-        foreach (int chunk in new[] { 64, 256, run.Shape.Hidden }.Where(c => c != JacobianEstimator.DefaultChunk && c <= run.Shape.Hidden).Distinct())
+        foreach (int chunk in new[] { 64, 128, run.Shape.Hidden }.Where(c => c != auto && c <= run.Shape.Hidden).Distinct())
         {
             var (c, _, _) = run.SideBySide(() => Ours(chunk), null, run.Reps(3));
             run.Table.Time($"3b. same, {chunk} rows per backward pass (ours)", c, null, $"vs 3: {c.Median / ours.Median:0.00}×", "—");

@@ -52,7 +52,7 @@ public static class OperatorWorkload
                 torchCheck = new[] { r["check"]![0]!.GetValue<double>(), r["check"]![1]!.GetValue<double>(), r["faithful"]!.GetValue<double>() };
                 return new Measured(r["seconds"]!.GetValue<double>(), torchCheck[..2]);
             },
-            run.Reps(3));
+            reps: 1, warmUp: false);                 // minutes on the PyTorch side; ours already ran this model in 1-3
         run.Table.Time($"4. New-LreOperator -Method Jacobian + Test-LreFaithfulness, {rel.Samples.Count} samples, TrainCount {TrainCount}, layer {layer}",
             ours, torch, "", skip);
         run.Table.Note($"Operator ({rel.Samples.Count} samples, {train.Count} train / {test.Count} test, few-shot prompts): faithful on {ourCheck![2]:0}/{test.Count} test prompts (ours)" +

@@ -160,6 +160,45 @@ public sealed class SafetensorsFile : IDisposable
         return t;
     }
 
+    /// <summary>Bytes read per step by <see cref="ReadConverted"/>.</summary>
+    private const int StagingBytes = 16 << 20;
+
+    /// <summary>
+    /// The tensor converted to <paramref name="dtype"/> on <paramref name="device"/>, read through a 16 MB
+    /// staging buffer rather than the mapping: the stored bytes pass through the page cache only, so
+    /// converting a checkpoint costs its converted size and no more (reading the converted tensors
+    /// through the mapping would keep every touched page of the whole file resident until the load
+    /// ends: GPT-2-XL's 6.2 GB under its 3.1 GB of bfloat16).
+    /// </summary>
+    public Tensor ReadConverted(string name, ScalarType dtype, Device device)
+    {
+        var e = Entries[name];
+        var stored = ToScalarType(e.DType) ?? throw Invalid(Path, $"tensor '{name}' has dtype {e.DType}, which this module cannot read");
+        int size = ElementSize(e.DType);
+        long count = (e.End - e.Begin) / size, step = Math.Max(1, Math.Min(count, StagingBytes / size));
+        var result = torch.empty(e.Shape, dtype, device);
+        if (count == 0) return result;
+        using var flat = result.view(-1);
+        using var staging = torch.empty(step, stored);
+        using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        for (long at = 0; at < count; at += step)
+        {
+            long n = Math.Min(step, count - at);
+            using var part = staging.narrow(0, 0, n);
+            var span = part.bytes;
+            long offset = _dataStart + e.Begin + at * size;
+            for (int read = 0; read < span.Length;)
+            {
+                int got = RandomAccess.Read(handle, span[read..], offset + read);
+                if (got == 0) throw Invalid(Path, $"the file ended inside tensor '{name}'");
+                read += got;
+            }
+            using var target = flat.narrow(0, at, n);
+            target.copy_(part);
+        }
+        return result;
+    }
+
     public void Dispose()
     {
         foreach (var t in _mappings.Values) t.Dispose();

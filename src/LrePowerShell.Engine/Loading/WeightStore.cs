@@ -82,14 +82,12 @@ public sealed class WeightStore : IDisposable
         if (!entry.Shape.SequenceEqual(shape))
             throw new LreException("WeightShapeMismatch", LreErrorKind.InvalidData,
                 $"Tensor '{name}' in '{file.Path}' has shape [{string.Join(", ", entry.Shape)}] but the configuration implies [{string.Join(", ", shape)}].");
-        var mapped = file.Read(stored);
-        if (!SafetensorsFile.ToScalarType(entry.DType)!.Value.IsFloatingPoint())
-        {
-            mapped.Dispose();
+        var st = SafetensorsFile.ToScalarType(entry.DType)
+            ?? throw SafetensorsFile.Invalid(file.Path, $"tensor '{stored}' has dtype {entry.DType}, which this module cannot read");
+        if (!st.IsFloatingPoint())
             throw new LreException("WeightDTypeUnsupported", LreErrorKind.InvalidData, $"Tensor '{name}' is {entry.DType}; weights must be floating point.");
-        }
-        if (mapped.dtype == dtype && device.type == DeviceType.CPU) return mapped;   // zero-copy: stays mapped
-        using (mapped) return mapped.to(dtype, device);
+        if (st == dtype && device.type == DeviceType.CPU) return file.Read(stored);   // zero-copy: stays mapped
+        return file.ReadConverted(stored, dtype, device);
     }
 
     /// <summary>The dtype the file stores a tensor in, or null when absent.</summary>

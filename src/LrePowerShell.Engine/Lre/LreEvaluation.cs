@@ -1,4 +1,5 @@
 using LrePowerShell.Engine.Errors;
+using LrePowerShell.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,6 +47,7 @@ public static class LreEvaluation
     public static IReadOnlyList<FaithfulnessSample> Faithfulness(LanguageModel model, LinearOperator op,
         IReadOnlyList<RelationSample>? samples = null, CancellationToken cancel = default, Action<int, int>? progress = null)
     {
+        using var trim = HeapTrim.AfterOperation();
         CheckModel(model, op);
         samples ??= op.Test;
         if (samples.Count == 0)
@@ -74,6 +76,7 @@ public static class LreEvaluation
     public static IReadOnlyList<CausalitySample> Causality(LanguageModel model, LinearOperator op, IReadOnlyList<int> ranks,
         CancellationToken cancel = default, Action<int, int>? progress = null)
     {
+        using var trim = HeapTrim.AfterOperation();
         CheckModel(model, op);
         var test = op.Test;
         var pairs = test.Select((s, i) => (Source: i, Target: Enumerable.Range(1, test.Count - 1).Select(k => (i + k) % test.Count)

@@ -1,4 +1,5 @@
 using LrePowerShell.Engine.Errors;
+using LrePowerShell.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,8 @@ public sealed record OperatorRequest
     public int Seed { get; init; } = 42;
     /// <summary>When set, every sample of <see cref="Relation"/> trains, in file order, and these are the test samples.</summary>
     public IReadOnlyList<RelationSample>? TestSamples { get; init; }
-    public int JacobianChunk { get; init; } = JacobianEstimator.DefaultChunk;
+    /// <summary>Rows of J per backward pass; null: as many as <see cref="JacobianEstimator.ChunkFor"/> allows.</summary>
+    public int? JacobianChunk { get; init; }
     /// <summary>Called after each training sample with (done, total).</summary>
     public Action<int, int>? Progress { get; init; }
 }
@@ -29,6 +31,7 @@ public static class OperatorEstimator
 {
     public static LinearOperator Estimate(LanguageModel model, OperatorRequest request, CancellationToken cancel = default)
     {
+        using var trim = HeapTrim.AfterOperation();
         model.ThrowIfDisposed();
         var rel = request.Relation;
         PromptTemplate.Check(rel.Template);

@@ -30,10 +30,11 @@ public static class PromptRun
     {
         var hs = new List<Tensor>(); var os = new List<Tensor>(); var ls = new List<Tensor>();
         int last = model.Spec.LayerCount - 1;
-        for (int start = 0; start < prompts.Count; start += ModelOperations.BatchSize)
+        foreach (var range in ModelOperations.Batches(prompts.Select(p => p.Tokens.Count).ToArray()))
         {
             cancel.ThrowIfCancellationRequested();
-            var chunk = prompts.Skip(start).Take(ModelOperations.BatchSize).ToArray();
+            var (start, count) = range.GetOffsetAndLength(prompts.Count);
+            var chunk = prompts.Skip(start).Take(count).ToArray();
             var (ids, mask, pad) = ModelOperations.Batch(model, chunk.Select(p => p.Tokens).ToArray());
             var rows = arange(chunk.Length, dtype: ScalarType.Int64);
             var at = tensor(chunk.Select((p, b) => (long)(pad[b] + p.SubjectIndex)).ToArray());

@@ -29,8 +29,6 @@ internal sealed class SharedRowsProjection : SingleTensorFunction<SharedRowsProj
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad)
     {
         var linear = (Linear)ctx.get_data(nameof(Linear));
-        // y = x·Wᵀ + b gives dx = dy·W; GPT-2's Conv1D stores W as [in, out] (y = x·W + b): dx = dy·Wᵀ
-        var dx = linear.InputMajor ? grad.matmul(linear.Weight.t()) : grad.matmul(linear.Weight);
-        return new() { dx, null! };
+        return new() { linear.InputGradient(grad), null! };
     }
 }

@@ -44,7 +44,7 @@ public sealed class GetLreHiddenStateCommand : LreCmdlet
             {
                 // a batch at a time, so that states stream out, progress moves and Ctrl+C lands between batches
                 int done = 0;
-                foreach (var batch in Prompt.Chunk(ModelOperations.BatchSize))
+                foreach (var batch in Prompt.Chunk(ModelOperations.MaxBatchRows))
                 {
                     activity.Report($"{what}: {done}/{Prompt.Length}", done, Prompt.Length);
                     foreach (var r in engine.HiddenStates(batch, layers, position, StopToken))

@@ -30,7 +30,7 @@ public sealed class GetLrePredictionCommand : LreCmdlet
             {
                 // a batch at a time, so that rows stream out, progress moves and Ctrl+C lands between batches
                 int done = 0;
-                foreach (var batch in Prompt.Chunk(ModelOperations.BatchSize))
+                foreach (var batch in Prompt.Chunk(ModelOperations.MaxBatchRows))
                 {
                     activity.Report($"{what}: {done}/{Prompt.Length}", done, Prompt.Length);
                     foreach (var r in Model.Engine.Predict(batch, Top, StopToken))

@@ -103,4 +103,27 @@ public sealed class SafetensorsFileTests : IDisposable
     [Fact]
     public void A_malformed_entry() =>
         Assert.Equal("SafetensorsInvalid", Fails(Save(File("{\"x\":{\"dtype\":\"F32\"}}", new byte[8]))).ErrorId);
+
+    [Theory]
+    [InlineData(ScalarType.BFloat16)]
+    [InlineData(ScalarType.Float16)]
+    [InlineData(ScalarType.Float32)]
+    public void Converted_reads_equal_converting_the_mapped_tensor(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        var big = randn(5_000_001);                              // 20 MB of fp32: more than one 16 MB staging step
+        var small = randn(3, 5);
+        string p = Path.Combine(_dir, "convert.safetensors");
+        SafetensorsFile.Write(p, new[] { ("big", big), ("small", small), ("empty", zeros(0, 4)) });
+        using var f = SafetensorsFile.Open(p);
+        foreach (var (name, expected) in new[] { ("big", big), ("small", small) })
+        {
+            var read = f.ReadConverted(name, dtype, CPU);
+            Assert.Equal(dtype, read.dtype);
+            Assert.Equal(expected.shape, read.shape);
+            Assert.True(read.eq(expected.to(dtype)).all().item<bool>(), name);
+        }
+        Assert.Equal(new long[] { 0, 4 }, f.ReadConverted("empty", dtype, CPU).shape);
+    }
 }
