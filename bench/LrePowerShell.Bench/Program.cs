@@ -33,7 +33,6 @@ var run = new BenchRun { Short = isShort, WorkDir = work, Torch = torch, Table =
 Console.Error.WriteLine("== machine matmul rate");
 MatmulWorkload.Run(run);
 string folder = RandomGpt2.Ensure(work, shape);
-string smoke = isShort ? folder : RandomGpt2.Ensure(work, Gpt2Shape.Smoke);
 Timing fp32;
 using (var model = LanguageModel.Load(folder))
 {
@@ -45,7 +44,7 @@ using (var model = LanguageModel.Load(folder))
     if (Runs(4)) { Console.Error.WriteLine("== 4. operator + faithfulness"); OperatorWorkload.Run(run, model); }
 }
 if (Runs(6)) { Console.Error.WriteLine("== 6. bf16 / fp16 forward"); PrecisionWorkload.Run(run, folder, fp32); }
-if (Runs(7)) { Console.Error.WriteLine("== memory: repeated workload 4"); LeakWorkload.Run(run, smoke); }
+if (Runs(7)) { Console.Error.WriteLine("== memory: repeated workload 4"); LeakWorkload.Run(run, repo); }
 if (isShort) run.Table.Add(new Row("5. load GPT-2-XL-shaped fp32 file", "skipped in short mode", "—", "", "", ""));
 else if (Runs(5)) { Console.Error.WriteLine("== 5. load"); LoadWorkload.Run(run); }
 

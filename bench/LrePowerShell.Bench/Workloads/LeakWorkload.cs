@@ -6,7 +6,8 @@ using TorchSharp;
 namespace LrePowerShell.Bench.Workloads;
 
 /// <summary>
-/// The no-leak target: workload 4 (estimate + faithfulness) repeated on a tiny model in a fresh process;
+/// The no-leak target: workload 4 (estimate + faithfulness) repeated on the embedded default model
+/// (data/models/lre-tiny, which knows the seed relation) in a fresh process;
 /// the RSS after the last repetition against the RSS after the first. Each sample follows a full GC, so
 /// it counts what is kept, not garbage the GC has not yet got to; TorchSharp's count of live tensors
 /// shows separately whether every tensor was disposed deterministically (a finalizer-freed tensor would
@@ -14,11 +15,10 @@ namespace LrePowerShell.Bench.Workloads;
 /// </summary>
 public static class LeakWorkload
 {
-    public static void Run(BenchRun run, string smokeFolder)
+    public static void Run(BenchRun run, string repo)
     {
-        string? fixture = SharedFolder.Find() is { } shared ? Path.Combine(shared, "fixtures", "gpt2") : null;
-        string folder = fixture is not null && Directory.Exists(fixture) ? fixture : smokeFolder;
-        string name = folder == fixture ? "the gpt2 fixture (4 × 64, GPT-2 vocab)" : $"{Gpt2Shape.Smoke.Name} (random)";
+        string folder = Path.Combine(repo, "data", "models", "lre-tiny");
+        const string name = "the embedded lre-tiny";
         int reps = run.Short ? 3 : 100;
         var r = JsonSerializer.Deserialize<LeakProbe>(ChildProbe.Self(new[] { "--probe-leak", folder, reps.ToString() }, run.Threads).ToJsonString())!;
         double growth = 100.0 * (r.Rss[^1] - r.Rss[0]) / r.Rss[0];
