@@ -134,12 +134,19 @@ public sealed class SafetensorsFile : IDisposable
         _ => null,
     };
 
+    /// <summary>The dtype a tensor is stored in, as libtorch names it; SafetensorsInvalid when libtorch has none.</summary>
+    public ScalarType StoredType(string name)
+    {
+        var e = Entries[name];
+        return ToScalarType(e.DType) ?? throw Invalid(Path, $"tensor '{name}' has dtype {e.DType}, which this module cannot read");
+    }
+
     /// <summary>The tensor, on the CPU in the file's dtype. It shares memory with the mapping: callers
     /// must not write into it (copy-on-write would keep the change private, but it wastes memory).</summary>
     public Tensor Read(string name)
     {
         var e = Entries[name];
-        var dtype = ToScalarType(e.DType) ?? throw Invalid(Path, $"tensor '{name}' has dtype {e.DType}, which this module cannot read");
+        var dtype = StoredType(name);
         int size = ElementSize(e.DType);
         long absolute = _dataStart + e.Begin, count = (e.End - e.Begin) / size;
         if (absolute % size == 0)
@@ -175,7 +182,7 @@ public sealed class SafetensorsFile : IDisposable
     public Tensor ReadConverted(string name, ScalarType dtype, Device device)
     {
         var e = Entries[name];
-        var stored = ToScalarType(e.DType) ?? throw Invalid(Path, $"tensor '{name}' has dtype {e.DType}, which this module cannot read");
+        var stored = StoredType(name);
         int size = ElementSize(e.DType);
         long count = (e.End - e.Begin) / size, step = StagingBytes / size;
         var result = torch.empty(e.Shape, dtype, device);

@@ -82,8 +82,7 @@ public sealed class WeightStore : IDisposable
         if (!entry.Shape.SequenceEqual(shape))
             throw new LreException("WeightShapeMismatch", LreErrorKind.InvalidData,
                 $"Tensor '{name}' in '{file.Path}' has shape [{string.Join(", ", entry.Shape)}] but the configuration implies [{string.Join(", ", shape)}].");
-        var st = SafetensorsFile.ToScalarType(entry.DType)
-            ?? throw SafetensorsFile.Invalid(file.Path, $"tensor '{stored}' has dtype {entry.DType}, which this module cannot read");
+        var st = file.StoredType(stored);
         if (!st.IsFloatingPoint())
             throw new LreException("WeightDTypeUnsupported", LreErrorKind.InvalidData, $"Tensor '{name}' is {entry.DType}; weights must be floating point.");
         if (st == dtype && device.type == DeviceType.CPU) return file.Read(stored);   // zero-copy: stays mapped
